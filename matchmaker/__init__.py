@@ -1,0 +1,73 @@
+"""matchmaker: a B2B matchmaking marketplace for local procurement."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory: configuration, extensions, blueprints, error handlers, commands.
+
+    `config` overrides everything else (tests pass theirs here). No side effects beyond
+    configuration: no migrations or network calls at start-up.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from .config import load_config
+
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from .i18n import init_babel
+    from .security import init_security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    init_babel(app)
+    login_manager.init_app(app)
+    init_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .accounts import bp as accounts_bp
+    from .firms import bp as firms_bp
+    from .main import bp as main_bp
+    from .market import bp as market_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/account")
+    app.register_blueprint(firms_bp, url_prefix="/firms")
+    app.register_blueprint(market_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import init_errors
+
+    init_errors(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .templating import init_templating
+
+    init_templating(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .commands import init_commands
+
+    init_commands(app)

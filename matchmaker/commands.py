@@ -1,0 +1,65 @@
+"""Command-line commands, bound to the app through Flask's CLI group (`matchmaker ...`)."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+
+from .extensions import db
+from .models import ROLES, Firm, User
+
+
+def init_commands(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)
+
+
+@click.command("seed-demo")
+@click.option("--reset", is_flag=True, help="Delete all existing data first.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has data.")
+def seed_demo(reset: bool, if_empty: bool) -> None:
+    """Load the fictional demo firms, offerings, needs and demo accounts."""
+    from .demo.loader import DEMO_DOMAIN, DEMO_PASSWORD, DemoError, database_has_data, load_demo
+
+    if if_empty and not reset and database_has_data():
+        click.echo("The database already has data; demo data not loaded.")
+        return
+    try:
+        s = load_demo(reset=reset)
+    except DemoError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"Loaded {s.firms} firms, {s.offerings} offerings, {s.needs} needs and {s.users} accounts.")
+    click.echo(f"Demo logins: organizer@{DEMO_DOMAIN}, admin@{DEMO_DOMAIN}, <firm-key>@{DEMO_DOMAIN}; "
+               f"password {DEMO_PASSWORD}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--firm-id", type=int, default=None, help="The firm the user belongs to.")
+@click.option("--locale", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
+@click.password_option(help="Asked for when not given.")
+def create_user(email: str, name: str, role: str, firm_id: int | None, locale: str, password: str) -> None:
+    """Create an account (members, organizers, admins)."""
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as e:
+        raise click.ClickException(f"invalid email: {e}") from e
+    email = User.normalize_email(email)
+    if len(password) < 10:
+        raise click.ClickException("the password must have at least 10 characters")
+    if not name.strip():
+        raise click.ClickException("the name may not be empty")
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise click.ClickException(f"a user with email {email} already exists")
+    if firm_id is not None and db.session.get(Firm, firm_id) is None:
+        raise click.ClickException(f"no firm with id {firm_id}")
+    if role == "member" and firm_id is None:
+        raise click.ClickException("a member must belong to a firm: give --firm-id")
+    user = User(email=email, name=name.strip(), role=role, firm_id=firm_id, locale=locale)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} {email} (id {user.id}).")

@@ -1,0 +1,93 @@
+"""Configuration: safe defaults, then environment variables (DATABASE_URL, SECRET_KEY, MATCHMAKER_*)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs name the old dialect; SQLAlchemy wants postgresql+psycopg.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    return "sqlite:///" + str(Path(instance_path) / "matchmaker.db")
+
+
+def _secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment; in development a random key generated once into instance/."""
+    key = os.environ.get("SECRET_KEY") or os.environ.get("MATCHMAKER_SECRET_KEY")
+    if key:
+        return key
+    path = Path(instance_path) / "secret_key"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Create exclusively so two workers starting at once agree on one key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key)
+    return key
+
+
+def default_config(instance_path: str) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": None,  # filled lazily below so tests can pass their own
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PREFERRED_URL_SCHEME": "http",
+        "BABEL_DEFAULT_LOCALE": "ja",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Tokyo",
+        "MATCHMAKER_LANGUAGES": ["ja", "en"],
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "BOOTSTRAP_BOOTSWATCH_THEME": None,
+        # Rate limits (Flask-Limiter); storage in memory unless Redis is configured.
+        "RATELIMIT_STORAGE_URI": os.environ.get("MATCHMAKER_RATELIMIT_STORAGE_URI")
+        or os.environ.get("REDIS_URL")
+        or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MATCHMAKER_LOGIN_LIMIT": "10 per minute;50 per hour",
+        "MATCHMAKER_REGISTER_LIMIT": "20 per hour",
+        "MATCHMAKER_API_LIMIT": "120 per minute",
+        "MATCHMAKER_PAGE_SIZE": 20,
+        # The home city: local-first recommendations measure nearness from here.
+        "MATCHMAKER_HOME_CITY": "藤沢市",
+        "MATCHMAKER_HOME_COUNTRY": "JP",
+        "MATCHMAKER_REDIS_URL": os.environ.get("REDIS_URL"),
+    }
+
+
+def load_config(app, config: dict | None) -> None:
+    app.config.update(default_config(app.instance_path))
+    # MATCHMAKER_* from the environment, JSON-decoded where possible ("20" -> 20, "true" -> True).
+    for key, value in os.environ.items():
+        if key.startswith("MATCHMAKER_") and key != "MATCHMAKER_SECRET_KEY":
+            app.config[key] = _loads(value)
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+
+
+def _loads(value: str):
+    import json
+
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value

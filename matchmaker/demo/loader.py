@@ -1,0 +1,142 @@
+"""Load the fictional demo firms shipped in `demo/data/*.json` into the database, in one transaction."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..firms.service import apply_location
+from ..models import ChangeLog, Firm, FirmFacet, Need, Offering, User
+
+DEMO_PASSWORD = "matchmaker-demo-2026"
+DEMO_DOMAIN = "demo.example.com"
+
+
+class DemoError(Exception):
+    pass
+
+
+@dataclass
+class DemoSummary:
+    firms: int
+    offerings: int
+    needs: int
+    users: int
+
+
+def demo_files() -> list:
+    folder = resources.files("matchmaker") / "demo" / "data"
+    return sorted((e for e in folder.iterdir() if e.name.endswith(".json")), key=lambda e: e.name)
+
+
+def read_demo_firms() -> list[dict]:
+    firms: list[dict] = []
+    for entry in demo_files():
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+        except ValueError as e:
+            raise DemoError(f"{entry.name}: not valid JSON ({e})") from e
+        if not isinstance(data, list):
+            raise DemoError(f"{entry.name}: expected a JSON array of firms")
+        firms.extend(data)
+    if not firms:
+        raise DemoError("no demo data found in matchmaker/demo/data")
+    return firms
+
+
+def database_has_data() -> bool:
+    return db.session.scalar(sa.select(sa.func.count(Firm.id))) > 0 or db.session.scalar(sa.select(sa.func.count(User.id))) > 0
+
+
+def reset_database() -> None:
+    for model in (ChangeLog, FirmFacet, Need, Offering, User, Firm):
+        db.session.execute(sa.delete(model))
+    _reset_extra_tables()
+
+
+def _reset_extra_tables() -> None:
+    """Later areas (trade fairs, notifications) register their tables here to be emptied on reset."""
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name not in {"users", "firms", "firm_facets", "offerings", "needs", "change_log", "alembic_version"}:
+            db.session.execute(table.delete())
+
+
+def load_demo(reset: bool = False, today: date | None = None) -> DemoSummary:
+    """Load the demo set; refuses when the database already has data unless `reset` is set."""
+    today = today or date.today()
+    records = read_demo_firms()
+    try:
+        if database_has_data():
+            if not reset:
+                raise DemoError("the database already has data; run with --reset to replace it with the demo set")
+            reset_database()
+        counts = DemoSummary(0, 0, 0, 0)
+        keys: set[str] = set()
+        for i, rec in enumerate(records, 1):
+            key = rec.get("key") or f"firm{i}"
+            if key in keys:
+                raise DemoError(f"demo firm {key}: duplicate key")
+            keys.add(key)
+            firm = _firm(rec)
+            db.session.add(firm)
+            for o in rec.get("offerings", []):
+                firm.offerings.append(Offering(title=o["title"][:200], description=o.get("description", ""),
+                                               categories=o.get("industries", []), tags=o.get("tags", [])))
+                counts.offerings += 1
+            for n in rec.get("needs", []):
+                days = n.get("delivery_in_days")
+                firm.needs.append(Need(
+                    title=n["title"][:200], description=n.get("description", ""), categories=n.get("industries", []),
+                    tags=n.get("tags", []), quantity=(n.get("quantity") or "")[:100],
+                    delivery_date=today + timedelta(days=int(days)) if days else None,
+                    budget_min=n.get("budget_min"), budget_max=n.get("budget_max"),
+                    required_certifications=n.get("required_certifications", []),
+                    supplier_scope=n.get("supplier_scope", "anywhere"), status=n.get("status", "open"),
+                ))
+                counts.needs += 1
+            user = User(email=f"{key}@{DEMO_DOMAIN}", name=_contact_name(rec), role="member",
+                        locale="ja" if firm.country == "JP" else "en", firm=firm)
+            user.set_password(DEMO_PASSWORD)
+            db.session.add(user)
+            counts.firms += 1
+            counts.users += 1
+        for role in ("organizer", "admin"):
+            user = User(email=f"{role}@{DEMO_DOMAIN}", name={"organizer": "藤沢市 産業労働課", "admin": "管理者"}[role],
+                        role=role, locale="ja")
+            user.set_password(DEMO_PASSWORD)
+            db.session.add(user)
+            counts.users += 1
+        db.session.commit()
+        return counts
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _contact_name(rec: dict) -> str:
+    return "担当者" if rec.get("country", "JP") == "JP" else "Sales contact"
+
+
+def _firm(rec: dict) -> Firm:
+    try:
+        firm = Firm(
+            name=rec["name"], name_en=rec.get("name_en", ""), name_kana=rec.get("name_kana", ""),
+            description_ja=rec.get("description_ja", ""), description_en=rec.get("description_en", ""),
+            website=rec.get("website", ""), address=rec.get("address", ""), city=rec["city"],
+            prefecture=rec.get("prefecture", ""), country=rec.get("country", "JP"),
+            employees=rec.get("employees", ""), founded_year=rec.get("founded_year"),
+            overseas_interest=bool(rec.get("overseas_interest")),
+        )
+    except KeyError as e:
+        raise DemoError(f"demo firm {rec.get('key', '?')}: missing field {e}") from e
+    firm.industries = rec.get("industries", [])
+    firm.tags = rec.get("tags", [])
+    firm.equipment = rec.get("equipment", [])
+    firm.certifications = rec.get("certifications", [])
+    firm.languages = rec.get("languages", [])
+    apply_location(firm)
+    return firm

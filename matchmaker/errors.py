@@ -1,0 +1,70 @@
+"""Error pages that look like the site, and JSON errors for API clients."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _titles():
+    return {
+        400: _("Bad request"),
+        403: _("Forbidden"),
+        404: _("Page not found"),
+        405: _("Method not allowed"),
+        413: _("Request too large"),
+        429: _("Too many requests"),
+        500: _("Something went wrong"),
+    }
+
+
+def _messages():
+    return {
+        400: _("The request could not be understood. Please check what you entered and try again."),
+        403: _("You do not have permission to see or change this."),
+        404: _("The page you are looking for does not exist or has been removed."),
+        405: _("This action is not allowed here."),
+        413: _("What you sent is too large."),
+        429: _("Too many attempts. Please wait a moment and try again."),
+        500: _("An unexpected error occurred. It has been logged; please try again later."),
+    }
+
+
+def render_error(code: int, message: str | None = None):
+    message = message or _messages().get(code, "")
+    title = _titles().get(code, str(code))
+    if wants_json():
+        return jsonify({"ok": False, "error": {"code": code, "title": title, "message": message}}), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_errors(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return render_error(400, _("Your form expired or was sent from elsewhere. Please reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        code = e.code or 500
+        if code == 500:
+            db.session.rollback()
+        message = None
+        if code == 400 and getattr(e, "description", None) and getattr(e, "matchmaker_message", False):
+            message = e.description
+        return render_error(code, message)
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s", request.path)
+        return render_error(500)

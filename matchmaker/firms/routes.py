@@ -1,0 +1,147 @@
+"""The firm directory, firm pages, profile editing and the firm's dashboard."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import reference
+from ..extensions import db
+from ..i18n import current_locale
+from ..models import Firm, FirmFacet, Need, Offering, utcnow
+from ..security import get_or_404, require_own_firm
+from .forms import DirectoryForm, FirmForm
+from .service import apply_location, city_error
+
+bp = Blueprint("firms", __name__)
+
+
+def local_cities() -> list[str]:
+    """Municipalities within the local radius of the home city (the city's policy setting)."""
+    home = reference.find_place(current_app.config["MATCHMAKER_HOME_CITY"], current_app.config["MATCHMAKER_HOME_COUNTRY"])
+    if home is None:
+        return []
+    radius = float(current_app.config.get("MATCHMAKER_LOCAL_RADIUS_KM", 30))
+    return [
+        p.name for p in reference.municipalities().values()
+        if reference.haversine_km(home.lat, home.lon, p.lat, p.lon) <= radius
+    ]
+
+
+def _has_facet(kind: str, values) -> sa.ColumnElement:
+    cond = FirmFacet.value.in_(list(values)) if not isinstance(values, str) else FirmFacet.value == values
+    return sa.exists().where(FirmFacet.firm_id == Firm.id, FirmFacet.kind == kind, cond)
+
+
+@bp.route("/")
+def directory():
+    loc = current_locale()
+    form = DirectoryForm(request.args)
+    form.industry.choices = [("", _("All industries"))] + reference.industry_choices(loc, levels=("major", "middle", "minor"))
+    form.language.choices = [("", _("Any language"))] + reference.language_choices(loc)
+    form.area.choices = [("", _("Anywhere")), ("local", _("Local (near the city)")), ("domestic", _("Japan")),
+                         ("overseas", _("Overseas"))]
+    query = sa.select(Firm)
+    if form.validate():
+        q = (form.q.data or "").strip()
+        if q:
+            like = f"%{q}%"
+            query = query.where(sa.or_(
+                Firm.name.ilike(like), Firm.name_en.ilike(like), Firm.name_kana.ilike(like),
+                Firm.description_ja.ilike(like), Firm.description_en.ilike(like),
+                sa.exists().where(FirmFacet.firm_id == Firm.id, FirmFacet.kind.in_(["tag", "equipment"]),
+                                  FirmFacet.value.ilike(like)),
+            ))
+        city = (form.city.data or "").strip()
+        if city:
+            place = reference.find_place(city, "JP")
+            names = {city} | ({place.name} if place else set())
+            query = query.where(sa.or_(Firm.city.in_(names), Firm.city.ilike(f"%{city}%")))
+        if form.industry.data:
+            query = query.where(_has_facet("industry", reference.industry_descendant_codes(form.industry.data)))
+        cert = (form.certification.data or "").strip()
+        if cert:
+            query = query.where(sa.exists().where(
+                FirmFacet.firm_id == Firm.id, FirmFacet.kind == "certification",
+                sa.func.replace(sa.func.lower(FirmFacet.value), " ", "").like(f"%{cert.lower().replace(' ', '')}%"),
+            ))
+        if form.language.data:
+            query = query.where(_has_facet("language", form.language.data))
+        if form.area.data == "local":
+            query = query.where(Firm.country == "JP", Firm.city.in_(local_cities()))
+        elif form.area.data == "domestic":
+            query = query.where(Firm.country == "JP")
+        elif form.area.data == "overseas":
+            query = query.where(Firm.country != "JP")
+    query = query.order_by(Firm.updated_at.desc(), Firm.id.desc())
+    page = db.paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"], error_out=False, max_per_page=100)
+    return render_template("firms/directory.html", form=form, page=page)
+
+
+@bp.route("/<int:firm_id>")
+def view(firm_id: int):
+    firm = get_or_404(Firm, firm_id)
+    offerings = [o for o in firm.offerings if o.is_open]
+    needs = [n for n in firm.needs if n.is_open]
+    can_edit = current_user.is_authenticated and current_user.can_edit_firm(firm)
+    return render_template("firms/view.html", firm=firm, offerings=offerings, needs=needs, can_edit=can_edit)
+
+
+@bp.route("/<int:firm_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(firm_id: int):
+    firm = get_or_404(Firm, firm_id)
+    require_own_firm(firm.id)
+    loc = current_locale()
+    form = FirmForm(obj=firm)
+    form.country.choices = reference.country_choices(loc)
+    form.industries.choices = reference.industry_choices(loc)
+    form.languages.choices = reference.language_choices(loc)
+    for code in firm.languages:  # keep any language the firm already has
+        if code not in dict(form.languages.choices):
+            form.languages.choices.append((code, reference.language_name(code, loc)))
+    if form.validate_on_submit():
+        problem = city_error(form.city.data, form.country.data)
+        if problem:
+            form.city.errors.append(problem)
+        else:
+            for field in ("name", "name_en", "name_kana", "description_ja", "description_en", "website", "country",
+                          "prefecture", "city", "address", "employees", "founded_year", "overseas_interest"):
+                value = getattr(form, field).data
+                setattr(firm, field, value.strip() if isinstance(value, str) else value)
+            firm.latitude, firm.longitude = form.latitude.data, form.longitude.data
+            firm.industries = form.industries.data
+            firm.tags = form.tags.data
+            firm.equipment = form.equipment.data
+            firm.certifications = form.certifications.data
+            firm.languages = form.languages.data
+            apply_location(firm, keep_coordinates=form.latitude.data is not None)
+            firm.updated_at = utcnow()
+            db.session.commit()
+            flash(_("Your company profile has been saved."), "success")
+            return redirect(url_for("firms.view", firm_id=firm.id))
+    return render_template("firms/edit.html", form=form, firm=firm, tag_suggestions=capability_suggestions(loc))
+
+
+@bp.route("/mine")
+@login_required
+def dashboard():
+    if current_user.firm is None:
+        if current_user.is_organizer:
+            return redirect(url_for("main.index"))
+        abort(403)
+    firm = current_user.firm
+    percent, missing = firm.completeness()
+    offerings = db.session.scalars(sa.select(Offering).where(Offering.firm_id == firm.id)
+                                   .order_by(Offering.status, Offering.created_at.desc())).all()
+    needs = db.session.scalars(sa.select(Need).where(Need.firm_id == firm.id)
+                               .order_by(Need.status.desc(), Need.created_at.desc())).all()
+    return render_template("firms/dashboard.html", firm=firm, percent=percent, missing=missing,
+                           offerings=offerings, needs=needs)
+
+
+def capability_suggestions(locale: str) -> list[str]:
+    from ..capabilities import labels
+
+    return labels(locale)

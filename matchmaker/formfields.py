@@ -1,0 +1,72 @@
+"""Form fields and validators shared by the areas of the site."""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, SelectMultipleField, StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
+
+from . import reference
+
+_SPLIT = re.compile(r"[,\n、，;；/]+")
+
+
+def split_list(text: str) -> list[str]:
+    out: list[str] = []
+    for part in _SPLIT.split(text or ""):
+        part = " ".join(part.split())
+        if part and part not in out:
+            out.append(part)
+    return out
+
+
+class ListField(StringField):
+    """A comma-separated list in one text box (、 and ， work too); data is a list of strings."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, max_items: int = 40, max_length: int = 100, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.max_items = max_items
+        self.max_length = max_length
+
+    def _value(self) -> str:
+        return ", ".join(self.data or [])
+
+    def process_formdata(self, valuelist):
+        self.data = split_list(valuelist[0]) if valuelist else []
+
+    def pre_validate(self, form):
+        if len(self.data or []) > self.max_items:
+            raise ValidationError(_l("At most %(n)d entries.", n=self.max_items))
+        for item in self.data or []:
+            if len(item) > self.max_length:
+                raise ValidationError(_l("Each entry may be at most %(n)d characters.", n=self.max_length))
+            if any(ord(ch) < 32 for ch in item):
+                raise ValidationError(_l("Entries may not contain control characters."))
+
+
+class IndustryField(SelectMultipleField):
+    """JSIC codes. Choices are filled per request in the user's language; unknown codes are refused."""
+
+    def pre_validate(self, form):
+        for code in self.data or []:
+            if reference.industry(code) is None:
+                raise ValidationError(_l("Unknown industry code: %(code)s", code=code))
+        if len(self.data or []) > 5:
+            raise ValidationError(_l("Choose at most %(n)d industries.", n=5))
+
+
+class LanguagesField(SelectMultipleField):
+    def pre_validate(self, form):
+        for code in self.data or []:
+            if not reference.is_language(code):
+                raise ValidationError(_l("Unknown language code: %(code)s", code=code))
+
+
+def no_control_chars(form, field: Field) -> None:
+    value = field.data or ""
+    if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+        raise ValidationError(_l("Please remove control characters from this field."))

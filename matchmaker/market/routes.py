@@ -1,0 +1,151 @@
+"""Offerings (what a firm sells or can make) and needs (what it wants to buy): browse, create, edit, close, delete.
+
+Both kinds share one set of views, parameterised by a `Kind` (model, form, the status that
+counts as open), so the rules (ownership, confirmation, one transaction) live in one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import reference
+from ..capabilities import certification_labels
+from ..extensions import db
+from ..firms.routes import capability_suggestions
+from ..forms import EmptyForm
+from ..i18n import current_locale
+from ..models import Need, Offering
+from ..security import firm_required, get_or_404, require_own_firm
+from .forms import NeedForm, OfferingForm
+
+bp = Blueprint("market", __name__)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # offering | need
+    model: type
+    form: type
+    open_status: str
+    statuses: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+OFFERING = Kind("offering", Offering, OfferingForm, "active", ("active", "closed"),
+                ("title", "description", "categories", "tags"))
+NEED = Kind("need", Need, NeedForm, "open", ("open", "closed", "fulfilled"),
+            ("title", "description", "categories", "tags", "quantity", "delivery_date", "budget_min", "budget_max",
+             "required_certifications", "supplier_scope"))
+KINDS = {"offerings": OFFERING, "needs": NEED}
+
+
+def _kind(kinds: str) -> Kind:
+    kind = KINDS.get(kinds)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+def _visible(kind: Kind, item) -> None:
+    """Closed items are shown to their own firm only."""
+    owner = current_user.is_authenticated and current_user.firm_id == item.firm_id
+    if item.status != kind.open_status and not owner:
+        abort(404)
+
+
+def _prepare(form, loc: str) -> None:
+    form.categories.choices = reference.industry_choices(loc)
+
+
+@bp.route("/<any(offerings, needs):kinds>/")
+def browse(kinds: str):
+    kind = _kind(kinds)
+    q = (request.args.get("q") or "").strip()[:200]
+    query = sa.select(kind.model).where(kind.model.status == kind.open_status)
+    if q:
+        like = f"%{q}%"
+        query = query.where(sa.or_(kind.model.title.ilike(like), kind.model.description.ilike(like)))
+    query = query.order_by(kind.model.created_at.desc(), kind.model.id.desc())
+    page = db.paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"], error_out=False)
+    return render_template("market/browse.html", kind=kind, kinds=kinds, page=page, q=q)
+
+
+@bp.route("/<any(offerings, needs):kinds>/<int:item_id>")
+def view(kinds: str, item_id: int):
+    kind = _kind(kinds)
+    item = get_or_404(kind.model, item_id)
+    _visible(kind, item)
+    own = current_user.is_authenticated and current_user.firm_id == item.firm_id
+    return render_template(f"market/{kind.name}.html", kind=kind, kinds=kinds, item=item, own=own,
+                           action_form=EmptyForm())
+
+
+@bp.route("/<any(offerings, needs):kinds>/new", methods=["GET", "POST"])
+@firm_required
+def create(kinds: str):
+    kind = _kind(kinds)
+    form = kind.form()
+    _prepare(form, current_locale())
+    if form.validate_on_submit():
+        item = kind.model(firm_id=current_user.firm_id, status=kind.open_status)
+        form.populate_obj(item)
+        db.session.add(item)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("market.view", kinds=kinds, item_id=item.id))
+    return render_template("market/edit.html", kind=kind, kinds=kinds, form=form, item=None,
+                           tag_suggestions=capability_suggestions(current_locale()),
+                           cert_suggestions=certification_labels())
+
+
+@bp.route("/<any(offerings, needs):kinds>/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(kinds: str, item_id: int):
+    kind = _kind(kinds)
+    item = get_or_404(kind.model, item_id)
+    require_own_firm(item.firm_id)
+    form = kind.form(obj=item)
+    _prepare(form, current_locale())
+    if form.validate_on_submit():
+        form.populate_obj(item)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("market.view", kinds=kinds, item_id=item.id))
+    return render_template("market/edit.html", kind=kind, kinds=kinds, form=form, item=item,
+                           tag_suggestions=capability_suggestions(current_locale()),
+                           cert_suggestions=certification_labels())
+
+
+@bp.route("/<any(offerings, needs):kinds>/<int:item_id>/status", methods=["POST"])
+@login_required
+def set_status(kinds: str, item_id: int):
+    kind = _kind(kinds)
+    item = get_or_404(kind.model, item_id)
+    require_own_firm(item.firm_id)
+    form = EmptyForm()
+    status = request.form.get("status", "")
+    if not form.validate_on_submit() or status not in kind.statuses:
+        abort(400)
+    item.status = status
+    db.session.commit()
+    flash(_("The status has been updated."), "success")
+    return redirect(url_for("market.view", kinds=kinds, item_id=item.id))
+
+
+@bp.route("/<any(offerings, needs):kinds>/<int:item_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(kinds: str, item_id: int):
+    kind = _kind(kinds)
+    item = get_or_404(kind.model, item_id)
+    require_own_firm(item.firm_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        db.session.delete(item)
+        db.session.commit()
+        flash(_("Deleted."), "success")
+        return redirect(url_for("firms.dashboard"))
+    return render_template("market/delete.html", kind=kind, kinds=kinds, item=item, form=form)

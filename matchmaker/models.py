@@ -1,0 +1,258 @@
+"""The marketplace's data model: users, firms with their capability profile, offerings and needs."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+ROLES = ("member", "organizer", "admin")
+EMPLOYEE_RANGES = ("1-9", "10-29", "30-99", "100-299", "300+")
+NEED_STATUSES = ("open", "closed", "fulfilled")
+OFFERING_STATUSES = ("active", "closed")
+SUPPLIER_SCOPES = ("local", "domestic", "overseas", "anywhere")
+FACET_KINDS = ("industry", "tag", "certification", "language", "equipment")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # Stored lower-cased: the unique index makes e-mail addresses unique case-insensitively.
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True, index=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    name: so.Mapped[str] = so.mapped_column(sa.String(100))
+    role: so.Mapped[str] = so.mapped_column(sa.String(20), default="member")
+    locale: so.Mapped[str] = so.mapped_column(sa.String(5), default="ja")
+    firm_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("firms.id", ondelete="SET NULL"), index=True)
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_login_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    firm: so.Mapped[Firm | None] = so.relationship(back_populates="members")
+
+    __table_args__ = (sa.CheckConstraint("role IN ('member', 'organizer', 'admin')", name="role"),)
+
+    @staticmethod
+    def normalize_email(email: str) -> str:
+        return (email or "").strip().lower()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.role in ("organizer", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def can_edit_firm(self, firm: Firm) -> bool:
+        return self.firm_id is not None and self.firm_id == firm.id
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class FirmFacet(db.Model):
+    """One value of a firm's multi-valued attributes (industry code, tag, certification, language, equipment).
+
+    A table rather than a JSON column so that the directory filters are plain indexed SQL on
+    SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "firm_facets"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    firm_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("firms.id", ondelete="CASCADE"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    value: so.Mapped[str] = so.mapped_column(sa.String(200))
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    __table_args__ = (
+        sa.Index("ix_firm_facets_kind_value", "kind", "value"),
+        sa.UniqueConstraint("firm_id", "kind", "value", name="uq_firm_facets_firm_kind_value"),
+    )
+
+
+def _facet_property(kind: str):
+    def getter(self: Firm) -> list[str]:
+        return [f.value for f in sorted(self.facets, key=lambda f: f.position) if f.kind == kind]
+
+    def setter(self: Firm, values) -> None:
+        seen: list[str] = []
+        for v in values or []:
+            v = (v or "").strip()
+            if v and v not in seen:
+                seen.append(v)
+        keep = [f for f in self.facets if f.kind != kind]
+        existing = {f.value: f for f in self.facets if f.kind == kind}
+        new = []
+        for i, v in enumerate(seen):
+            facet = existing.get(v) or FirmFacet(kind=kind, value=v)
+            facet.position = i
+            new.append(facet)
+        self.facets = keep + new
+
+    return property(getter, setter)
+
+
+class Firm(db.Model):
+    __tablename__ = "firms"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200), index=True)
+    name_en: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    name_kana: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    description_ja: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    description_en: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    website: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    address: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    city: so.Mapped[str] = so.mapped_column(sa.String(100), default="", index=True)
+    prefecture: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    country: so.Mapped[str] = so.mapped_column(sa.String(2), default="JP", index=True)
+    latitude: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    longitude: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    employees: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    founded_year: so.Mapped[int | None] = so.mapped_column()
+    overseas_interest: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    members: so.Mapped[list[User]] = so.relationship(back_populates="firm")
+    facets: so.Mapped[list[FirmFacet]] = so.relationship(cascade="all, delete-orphan", lazy="selectin")
+    offerings: so.Mapped[list[Offering]] = so.relationship(
+        back_populates="firm", cascade="all, delete-orphan", order_by="Offering.created_at.desc()"
+    )
+    needs: so.Mapped[list[Need]] = so.relationship(
+        back_populates="firm", cascade="all, delete-orphan", order_by="Need.created_at.desc()"
+    )
+
+    industries = _facet_property("industry")
+    tags = _facet_property("tag")
+    certifications = _facet_property("certification")
+    languages = _facet_property("language")
+    equipment = _facet_property("equipment")
+
+    def display_name(self, locale: str = "ja") -> str:
+        if locale != "ja" and self.name_en:
+            return self.name_en
+        return self.name
+
+    def description(self, locale: str = "ja") -> str:
+        if locale == "ja":
+            return self.description_ja or self.description_en
+        return self.description_en or self.description_ja
+
+    @property
+    def is_overseas(self) -> bool:
+        return (self.country or "JP") != "JP"
+
+    def completeness(self) -> tuple[int, list[str]]:
+        """Percentage of the profile filled in, and the names of the missing parts."""
+        parts = {
+            "description": bool(self.description_ja or self.description_en),
+            "address": bool(self.address),
+            "location": self.latitude is not None,
+            "industries": bool(self.industries),
+            "tags": bool(self.tags),
+            "certifications": bool(self.certifications),
+            "equipment": bool(self.equipment),
+            "languages": bool(self.languages),
+            "website": bool(self.website),
+            "employees": bool(self.employees),
+            "founded_year": self.founded_year is not None,
+            "offerings": bool(self.offerings),
+        }
+        done = sum(parts.values())
+        return round(100 * done / len(parts)), [k for k, v in parts.items() if not v]
+
+    def __repr__(self) -> str:
+        return f"<Firm {self.id} {self.name}>"
+
+
+class Offering(db.Model):
+    __tablename__ = "offerings"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    firm_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("firms.id", ondelete="CASCADE"), index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    categories: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    tags: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="active", index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    firm: so.Mapped[Firm] = so.relationship(back_populates="offerings")
+
+    __table_args__ = (sa.CheckConstraint("status IN ('active', 'closed')", name="status"),)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "active"
+
+
+class Need(db.Model):
+    __tablename__ = "needs"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    firm_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("firms.id", ondelete="CASCADE"), index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    categories: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    tags: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    quantity: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    delivery_date: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    budget_min: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    budget_max: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    required_certifications: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    supplier_scope: so.Mapped[str] = so.mapped_column(sa.String(20), default="anywhere")
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="open", index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    firm: so.Mapped[Firm] = so.relationship(back_populates="needs")
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('open', 'closed', 'fulfilled')", name="status"),
+        sa.CheckConstraint("supplier_scope IN ('local', 'domestic', 'overseas', 'anywhere')", name="scope"),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class ChangeLog(db.Model):
+    """An append-only record of changes to matchable data.
+
+    Every server process keeps its own in-memory matching index and applies the rows it has not
+    seen yet (incremental updates), so several gunicorn workers stay consistent without a
+    broker.
+    """
+
+    __tablename__ = "change_log"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    entity: so.Mapped[str] = so.mapped_column(sa.String(20))  # firm | offering | need
+    entity_id: so.Mapped[int] = so.mapped_column()
+    op: so.Mapped[str] = so.mapped_column(sa.String(10))  # upsert | delete
+    at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,123 @@
+"""Sign-in, roles and HTTP hardening."""
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import abort, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .extensions import db, login_manager
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Session cookie marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app) -> bool:
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            return True
+        try:
+            return request.is_secure
+        except RuntimeError:  # outside a request
+            return False
+
+
+def init_security(app) -> None:
+    from .models import User
+
+    app.session_interface = SessionInterface()
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            return db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+
+    if app.config.get("MATCHMAKER_PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+
+def role_required(*roles: str):
+    """Only users with one of `roles` pass; anonymous users are sent to log in, others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+organizer_required = role_required("organizer", "admin")
+admin_required = role_required("admin")
+
+
+def firm_required(view):
+    """The signed-in user must belong to a firm (organizer accounts may not)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.firm_id is None:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def get_or_404(model, ident):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def require_own_firm(firm_id: int) -> None:
+    """403 unless the signed-in user belongs to the firm that owns the row."""
+    if not current_user.is_authenticated or current_user.firm_id != firm_id:
+        abort(403)
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after login (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def email_taken(email: str) -> bool:
+    from .models import User
+
+    return db.session.scalar(sa.select(User.id).where(User.email == User.normalize_email(email))) is not None

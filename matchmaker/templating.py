@@ -1,0 +1,103 @@
+"""Template filters and globals: labels in the user's language, dates and numbers for the locale."""
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from . import reference
+from .i18n import current_locale
+
+
+def init_templating(app) -> None:
+    @app.context_processor
+    def inject():
+        return {
+            "locale": current_locale(),
+            "languages": app.config["MATCHMAKER_LANGUAGES"],
+        }
+
+    @app.template_global()
+    def has_endpoint(name: str) -> bool:
+        return name in app.view_functions
+
+    @app.template_global()
+    def role_label(role: str) -> str:
+        return {"member": _("Member"), "organizer": _("Organizer"), "admin": _("Admin")}.get(role, role)
+
+    @app.template_global()
+    def scope_label(scope: str) -> str:
+        return {"local": _("Local"), "domestic": _("Japan"), "overseas": _("Overseas"), "anywhere": _("Anywhere")}.get(scope, scope)
+
+    @app.template_global()
+    def status_label(status: str) -> str:
+        return {"open": _("Open"), "active": _("Active"), "closed": _("Closed"), "fulfilled": _("Fulfilled")}.get(status, status)
+
+    @app.template_global()
+    def completeness_label(part: str) -> str:
+        return {
+            "description": _("description"), "address": _("address"), "location": _("location"),
+            "industries": _("industries"), "tags": _("capabilities"), "certifications": _("certifications"),
+            "equipment": _("equipment"), "languages": _("languages"), "website": _("website"),
+            "employees": _("employees"), "founded_year": _("founding year"), "offerings": _("offerings"),
+        }.get(part, part)
+
+    @app.template_global()
+    def industry_label(code: str) -> str:
+        ind = reference.industry(code)
+        return ind.label(current_locale()) if ind else code
+
+    @app.template_global()
+    def language_label(code: str) -> str:
+        return reference.language_name(code, current_locale())
+
+    @app.template_global()
+    def country_label(code: str) -> str:
+        return reference.country_name(code, current_locale())
+
+    @app.template_global()
+    def city_label(firm) -> str:
+        """The firm's city in the reader's language (藤沢市 / Fujisawa)."""
+        if current_locale() == "ja" or not firm.city:
+            return firm.city
+        place = reference.find_place(firm.city, firm.country)
+        return place.label("en") if place else firm.city
+
+    @app.template_global()
+    def firm_name(firm) -> str:
+        return firm.display_name(current_locale())
+
+    @app.template_global()
+    def firm_description(firm) -> str:
+        return firm.description(current_locale())
+
+    @app.template_global()
+    def page_url(page: int) -> str:
+        args = request.args.to_dict(flat=False)
+        args["page"] = [str(page)]
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    @app.template_filter("date")
+    def date_filter(value, fmt: str = "medium") -> str:
+        return format_date(value, fmt) if value else ""
+
+    @app.template_filter("datetime")
+    def datetime_filter(value, fmt: str = "medium") -> str:
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("number")
+    def number_filter(value) -> str:
+        return format_decimal(value) if value is not None else ""
+
+    @app.template_filter("yen")
+    def yen_filter(value) -> str:
+        if value is None:
+            return ""
+        return f"¥{format_decimal(value)}"
+
+    @app.template_filter("nl2br")
+    def nl2br(value: str) -> Markup:
+        from markupsafe import escape
+
+        return Markup("<br>".join(escape(line) for line in (value or "").splitlines()))

@@ -1,0 +1,220 @@
+"""Shared fixtures: the app on SQLite and, where reachable, on PostgreSQL.
+
+Database-touching tests use the `app` fixture, which runs each test once per backend.
+PostgreSQL comes from MATCHMAKER_TEST_POSTGRES_URL (default: the local server's `test`
+database); each run creates a private database there and drops it at the end. Where the
+server is unreachable those tests skip with the reason, except under CI (CI=true), where
+an unreachable PostgreSQL is a failure.
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from matchmaker import create_app
+from matchmaker.extensions import db
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PASSWORD = "correct-horse-42"
+
+
+def _pg_admin_url() -> str:
+    url = os.environ.get("MATCHMAKER_TEST_POSTGRES_URL") or DEFAULT_PG
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh PostgreSQL database for this test run, dropped afterwards."""
+    admin_url = _pg_admin_url()
+    try:
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except Exception as e:  # noqa: BLE001 - any connection failure means "not reachable"
+        reason = f"PostgreSQL not reachable at {admin_url} ({type(e).__name__}); set MATCHMAKER_TEST_POSTGRES_URL"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI requires PostgreSQL: " + reason)
+        pytest.skip(reason)
+    name = f"mm_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(admin_url).set(database=name)
+    yield url.render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+        ), {"n": name})
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory):
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+def make_config(url: str, tmp_path, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+    config.update(extra)
+    return config
+
+
+_created: set[str] = set()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def database_url(request, backend):
+    if backend == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    """Extra configuration for `app`; a test overrides this fixture to change settings."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, app_config):
+    app = create_app(make_config(database_url, tmp_path, **app_config))
+    with app.app_context():
+        if database_url not in _created:
+            db.drop_all()
+            db.create_all()
+            _created.add(database_url)
+        yield app
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# ------------------------------------------------------------------ data helpers
+
+
+class Factory:
+    """Rows for tests, stating only what matters to each test."""
+
+    def __init__(self):
+        self.n = 0
+
+    def firm(self, name=None, city="藤沢市", country="JP", **kw):
+        from matchmaker.firms.service import apply_location
+        from matchmaker.models import Firm
+
+        self.n += 1
+        lists = {k: kw.pop(k) for k in ("industries", "tags", "certifications", "languages", "equipment") if k in kw}
+        firm = Firm(name=name or f"テスト工業{self.n}", city=city, country=country, **kw)
+        for k, v in lists.items():
+            setattr(firm, k, v)
+        apply_location(firm)
+        db.session.add(firm)
+        db.session.commit()
+        return firm
+
+    def user(self, firm=None, role="member", email=None, password=PASSWORD, locale="ja", name="テスト太郎"):
+        from matchmaker.models import User
+
+        self.n += 1
+        user = User(email=email or f"user{self.n}@example.com", name=name, role=role, locale=locale,
+                    firm_id=firm.id if firm else None)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    def offering(self, firm, title="NC旋盤による精密切削加工", **kw):
+        from matchmaker.models import Offering
+
+        o = Offering(firm_id=firm.id, title=title, description=kw.pop("description", "SUS304・真鍮の丸物加工"), **kw)
+        db.session.add(o)
+        db.session.commit()
+        return o
+
+    def need(self, firm, title="アルミ部品の黒アルマイト処理", **kw):
+        from matchmaker.models import Need
+
+        n = Need(firm_id=firm.id, title=title, description=kw.pop("description", "A5052 月200個"), **kw)
+        db.session.add(n)
+        db.session.commit()
+        return n
+
+
+@pytest.fixture
+def make(app):
+    return Factory()
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email, password=PASSWORD):
+        return self.client.post("/account/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/account/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def member(make):
+    firm = make.firm(name="株式会社藤沢精工", industries=["2469"], tags=["NC旋盤", "SUS304"], languages=["ja"])
+    return make.user(firm=firm, email="member@example.com")
+
+
+@pytest.fixture
+def other_member(make):
+    firm = make.firm(name="茅ヶ崎板金有限会社", city="茅ヶ崎市")
+    return make.user(firm=firm, email="other@example.com")
+
+
+@pytest.fixture
+def organizer(make):
+    return make.user(role="organizer", email="organizer@example.com")
+
+
+@pytest.fixture
+def admin(make):
+    return make.user(role="admin", email="admin@example.com")
+
+
+def csrf_token_from(html: str) -> str:
+    m = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert m, "no CSRF token in the page"
+    return m.group(1)
