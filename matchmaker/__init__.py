@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     from .i18n import init_babel
+    from .search import changes
     from .security import init_security
 
     db.init_app(app)
@@ -41,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     init_babel(app)
     login_manager.init_app(app)
     init_security(app)
+    changes.install()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -48,11 +50,13 @@ def register_blueprints(app: Flask) -> None:
     from .firms import bp as firms_bp
     from .main import bp as main_bp
     from .market import bp as market_bp
+    from .search import bp as search_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(firms_bp, url_prefix="/firms")
     app.register_blueprint(market_bp)
+    app.register_blueprint(search_bp, url_prefix="/search")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -11,8 +11,12 @@ from .models import ROLES, Firm, User
 
 
 def init_commands(app: Flask) -> None:
+    from .matching.cli import rank_command
+
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(reindex)
+    app.cli.add_command(rank_command)
 
 
 @click.command("seed-demo")
@@ -63,3 +67,18 @@ def create_user(email: str, name: str, role: str, firm_id: int | None, locale: s
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} {email} (id {user.id}).")
+
+
+@click.command("reindex")
+def reindex() -> None:
+    """Rebuild the matching index from the database, and make every server process rebuild its own."""
+    import time
+
+    from .search.index import MatchIndex, engine_settings, request_rebuild
+
+    t0 = time.perf_counter()
+    index = MatchIndex.create(engine_settings())
+    index.rebuild()
+    request_rebuild()
+    click.echo(f"Indexed {len(index.supply)} supplier records and {len(index.demand)} open needs "
+               f"in {time.perf_counter() - t0:.1f} s; running servers rebuild on their next request.")

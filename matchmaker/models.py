@@ -250,6 +250,7 @@ class ChangeLog(db.Model):
     """
 
     __tablename__ = "change_log"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused, even after rows are pruned
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     entity: so.Mapped[str] = so.mapped_column(sa.String(20))  # firm | offering | need

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..i18n import current_locale
 from ..models import Firm, FirmFacet, Need, Offering, utcnow
 from ..security import get_or_404, require_own_firm
+from ..search.service import needs_for_firm, suppliers_for_need
 from .forms import DirectoryForm, FirmForm
 from .service import apply_location, city_error
 
@@ -137,8 +138,10 @@ def dashboard():
                                    .order_by(Offering.status, Offering.created_at.desc())).all()
     needs = db.session.scalars(sa.select(Need).where(Need.firm_id == firm.id)
                                .order_by(Need.status.desc(), Need.created_at.desc())).all()
+    answerable = needs_for_firm(firm, top=6)
+    suppliers = {n.id: suppliers_for_need(n, top=3).hits for n in needs if n.is_open}
     return render_template("firms/dashboard.html", firm=firm, percent=percent, missing=missing,
-                           offerings=offerings, needs=needs)
+                           offerings=offerings, needs=needs, answerable=answerable, suppliers=suppliers)
 
 
 def capability_suggestions(locale: str) -> list[str]:

@@ -20,6 +20,7 @@ from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Need, Offering
 from ..security import firm_required, get_or_404, require_own_firm
+from ..search.service import needs_for_offering, suppliers_for_need
 from .forms import NeedForm, OfferingForm
 
 bp = Blueprint("market", __name__)
@@ -80,8 +81,12 @@ def view(kinds: str, item_id: int):
     item = get_or_404(kind.model, item_id)
     _visible(kind, item)
     own = current_user.is_authenticated and current_user.firm_id == item.firm_id
+    recommendations = None
+    if item.status == kind.open_status and (own or (current_user.is_authenticated and current_user.is_organizer)):
+        # Suppliers for a need, or open needs an offering can answer: for the owner (and organizers).
+        recommendations = suppliers_for_need(item) if kind is NEED else needs_for_offering(item)
     return render_template(f"market/{kind.name}.html", kind=kind, kinds=kinds, item=item, own=own,
-                           action_form=EmptyForm())
+                           action_form=EmptyForm(), recommendations=recommendations)
 
 
 @bp.route("/<any(offerings, needs):kinds>/new", methods=["GET", "POST"])

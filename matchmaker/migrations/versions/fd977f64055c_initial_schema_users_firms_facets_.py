@@ -24,7 +24,8 @@ def upgrade():
     sa.Column('entity_id', sa.Integer(), nullable=False),
     sa.Column('op', sa.String(length=10), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_log'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_log')),
+    sqlite_autoincrement=True
     )
     op.create_table('firms',
     sa.Column('id', sa.Integer(), nullable=False),

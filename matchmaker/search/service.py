@@ -1,0 +1,172 @@
+"""Recommendations and search for the pages: database rows in, engine results out, rows back.
+
+The engine only sees plain records (see records.py); this module turns its matches back into
+firms, offerings and needs for the templates, and applies the rules that need the database
+(a need's required certifications when an offering looks for needs, the industry filter).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import sqlalchemy as sa
+from flask import current_app
+
+from .. import reference
+from ..extensions import db
+from ..i18n import current_locale
+from ..matching import Query
+from ..models import Firm, Need, Offering
+from .index import get_index
+from .records import firm_query, need_query, offering_query
+
+
+@dataclass
+class Hit:
+    """One recommended firm (or need) with the listing that matched best and the reasons, in the reader's language."""
+
+    firm: Firm
+    score: float
+    reasons: list[str]
+    offering: Offering | None = None
+    need: Need | None = None
+    tier: str = ""
+
+
+@dataclass
+class SupplierResults:
+    hits: list[Hit] = field(default_factory=list)
+    local_enough: bool = True  # False: no local supplier is good enough (the page offers the wider search)
+    scope: str = "anywhere"
+
+
+def _certs_key(c: str) -> str:
+    return "".join(ch for ch in c.casefold() if ch.isalnum())
+
+
+def _load(matches) -> list[tuple]:
+    """(match, firm, offering, need) for engine matches, loading the rows in three queries."""
+    ids = {"f": set(), "o": set(), "n": set()}
+    for m in matches:
+        ids[m.id[0]].add(int(m.id[1:]))
+    offerings = {o.id: o for o in db.session.scalars(sa.select(Offering).where(Offering.id.in_(ids["o"])))} if ids["o"] else {}
+    needs = {n.id: n for n in db.session.scalars(sa.select(Need).where(Need.id.in_(ids["n"])))} if ids["n"] else {}
+    firm_ids = ids["f"] | {o.firm_id for o in offerings.values()} | {n.firm_id for n in needs.values()}
+    firms = {f.id: f for f in db.session.scalars(sa.select(Firm).where(Firm.id.in_(firm_ids)))} if firm_ids else {}
+    out = []
+    for m in matches:
+        kind, num = m.id[0], int(m.id[1:])
+        o = offerings.get(num) if kind == "o" else None
+        n = needs.get(num) if kind == "n" else None
+        firm = firms.get(num if kind == "f" else (o.firm_id if o else n.firm_id if n else -1))
+        if firm is not None and (kind == "f" or o is not None or n is not None):
+            out.append((m, firm, o, n))
+    return out
+
+
+def _reasons(match) -> list[str]:
+    loc = current_locale()
+    seen, out = set(), []
+    for r in match.reasons:
+        text = r.text(loc)
+        if text and text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+def _by_firm(matches, tier: str = "") -> list[Hit]:
+    """One hit per firm: the best-scoring of its profile and offerings."""
+    hits: dict[int, Hit] = {}
+    for m, firm, o, n in _load(matches):
+        hit = hits.get(firm.id)
+        if hit is None or m.score > hit.score:
+            hits[firm.id] = Hit(firm=firm, score=m.score, reasons=_reasons(m), offering=o, need=n, tier=tier)
+    return sorted(hits.values(), key=lambda h: (-h.score, h.firm.id))
+
+
+def _filter_industry(hits: list[Hit], code: str) -> list[Hit]:
+    wanted = reference.industry_descendant_codes(code)
+    return [h for h in hits if wanted & set(h.firm.industries) or (h.offering and wanted & set(h.offering.categories or []))]
+
+
+def search_suppliers(query: Query, top: int, industry: str = "") -> list[Hit]:
+    index = get_index()
+    matches = index.supply.search(query, top=top * 4 if industry else top * 3, explain=True)
+    hits = _by_firm(matches)
+    if industry:
+        hits = _filter_industry(hits, industry)
+    return hits[:top]
+
+
+def suppliers_for_need(need: Need, top: int = 10) -> SupplierResults:
+    """Local first, then the rest of Japan, then abroad when the need allows it."""
+    base = need_query(need)
+    scope = need.supplier_scope
+    local_radius = float(current_app.config.get("MATCHMAKER_LOCAL_RADIUS_KM", 30))
+    tiers: list[tuple[str, dict]] = []
+    if scope in ("local", "domestic", "anywhere"):
+        tiers.append(("local", {"scope": "domestic", "max_distance_km": local_radius, "prefer": "local"}))
+    if scope in ("domestic", "anywhere"):
+        tiers.append(("domestic", {"scope": "domestic", "prefer": "local"}))
+    if scope in ("overseas", "anywhere"):
+        tiers.append(("overseas", {"scope": "overseas", "prefer": "overseas"}))
+    index = get_index()
+    seen: set[int] = set()
+    result = SupplierResults(scope=scope)
+    for tier, opts in tiers:
+        q = replace(base, **opts)
+        for hit in _by_firm(index.supply.search(q, top=top * 3, explain=True), tier):
+            if hit.firm.id not in seen and len(result.hits) < top:
+                seen.add(hit.firm.id)
+                result.hits.append(hit)
+    min_local = float(current_app.config.get("MATCHMAKER_LOCAL_GOOD_SCORE", 0.5))
+    result.local_enough = any(h.tier == "local" and h.score >= min_local for h in result.hits)
+    return result
+
+
+def _holds_all(firm: Firm, required) -> bool:
+    held = {_certs_key(c) for c in firm.certifications}
+    return all(_certs_key(c) in held for c in required or [])
+
+
+def needs_for_offering(offering: Offering, top: int = 10) -> list[Hit]:
+    """Open needs this offering can answer, respecting each need's required certifications and scope."""
+    index = get_index()
+    matches = index.demand.search(offering_query(offering), top=top * 3, explain=True)
+    return _answerable(offering.firm, matches, top)
+
+
+def needs_for_firm(firm: Firm, top: int = 10) -> list[Hit]:
+    """Open needs the firm as a whole can answer (dashboard: "needs you can answer")."""
+    index = get_index()
+    matches = index.demand.search(firm_query(firm), top=top * 3, explain=True)
+    return _answerable(firm, matches, top)
+
+
+def _answerable(firm: Firm, matches, top: int) -> list[Hit]:
+    out: list[Hit] = []
+    for m, owner, _o, need in _load(matches):
+        if need is None or not _holds_all(firm, need.required_certifications):
+            continue
+        if need.supplier_scope == "overseas" and firm.country == owner.country:
+            continue
+        if need.supplier_scope in ("local", "domestic") and firm.country != owner.country:
+            continue
+        out.append(Hit(firm=owner, score=m.score, reasons=_reasons(m), need=need))
+        if len(out) >= top:
+            break
+    return out
+
+
+def overseas_contacts(firm: Firm, top: int = 10) -> list[Hit]:
+    """Firms abroad that fit this firm's profile (cross-lingual), both as suppliers and as buyers."""
+    index = get_index()
+    q = firm_query(firm, prefer="overseas")
+    q.scope = "overseas"
+    supply = _by_firm(index.supply.search(q, top=top * 3, explain=True), "supplier")
+    buyers = [h for h in _by_firm(index.demand.search(q, top=top * 3, explain=True), "buyer")]
+    merged: dict[int, Hit] = {}
+    for h in supply + buyers:
+        if h.firm.id not in merged or h.score > merged[h.firm.id].score:
+            merged[h.firm.id] = h
+    return sorted(merged.values(), key=lambda h: -h.score)[:top]
