@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import current_app, request, session
 from flask_babel import get_locale as babel_get_locale
+from flask_babel import refresh
 from flask_login import current_user
 
 from .extensions import babel
@@ -37,3 +38,6 @@ def current_locale() -> str:
 
 def init_babel(app) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # Flask-Babel caches the locale on the application context; a request that reuses an outer
+    # context (scripts, tests) must choose its own language again.
+    app.before_request(refresh)
