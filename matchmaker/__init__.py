@@ -47,6 +47,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
+    from .admin import bp as admin_bp
+    from .fairs import bp as fairs_bp
     from .firms import bp as firms_bp
     from .main import bp as main_bp
     from .market import bp as market_bp
@@ -56,7 +58,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp, url_prefix="/account")
     app.register_blueprint(firms_bp, url_prefix="/firms")
     app.register_blueprint(market_bp)
+    app.register_blueprint(fairs_bp, url_prefix="/fairs")
     app.register_blueprint(search_bp, url_prefix="/search")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
 
 
 def register_errorhandlers(app: Flask) -> None:
