@@ -1,0 +1,69 @@
+"""Accounts administration (admins only) and local trade indicators (organizers and admins)."""
+import pytest
+
+from matchmaker.extensions import db
+from matchmaker.models import User
+
+
+@pytest.mark.parametrize("path", ["/admin/users", "/admin/indicators"])
+def test_anonymous_is_sent_to_log_in(client, path):
+    r = client.get(path)
+    assert r.status_code == 302 and "/account/login" in r.headers["Location"]
+
+
+@pytest.mark.parametrize("path,organizer_status", [("/admin/users", 403), ("/admin/indicators", 200)])
+def test_roles(client, auth, member, organizer, admin, path, organizer_status):
+    auth.login(member.email)
+    assert client.get(path).status_code == 403
+    auth.logout()
+    auth.login(organizer.email)
+    assert client.get(path).status_code == organizer_status
+    auth.logout()
+    auth.login(admin.email)
+    assert client.get(path).status_code == 200
+
+
+def test_indicators_count_local_firms(client, auth, make, organizer):
+    make.firm(city="藤沢市")
+    make.firm(city="茅ヶ崎市")
+    make.firm(city="札幌市")
+    make.firm(name="Penang Tech", city="George Town", country="MY")
+    auth.login(organizer.email)
+    html = client.get("/admin/indicators", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    import re
+
+    numbers = [int(n) for n in re.findall(r'<div class="stat-n">(\d+)</div>', html)]
+    assert numbers == [4, 2, 1, 1]
+
+
+def test_admin_changes_a_role(client, auth, admin, member):
+    auth.login(admin.email)
+    r = client.post(f"/admin/users/{member.id}", data={"role": "organizer", "active": "1"})
+    assert r.status_code == 302
+    assert db.session.get(User, member.id).role == "organizer"
+
+
+def test_admin_cannot_demote_itself(client, auth, admin):
+    auth.login(admin.email)
+    client.post(f"/admin/users/{admin.id}", data={"role": "member", "active": "1"})
+    assert db.session.get(User, admin.id).role == "admin"
+
+
+def test_unknown_role_is_refused(client, auth, admin, member):
+    auth.login(admin.email)
+    assert client.post(f"/admin/users/{member.id}", data={"role": "superuser"}).status_code == 400
+    assert db.session.get(User, member.id).role == "member"
+
+
+def test_member_cannot_change_roles(client, auth, member, other_member):
+    auth.login(member.email)
+    assert client.post(f"/admin/users/{other_member.id}", data={"role": "admin"}).status_code == 403
+    assert db.session.get(User, other_member.id).role == "member"
+
+
+def test_deactivated_user_cannot_log_in(client, auth, admin, member):
+    auth.login(admin.email)
+    client.post(f"/admin/users/{member.id}", data={"role": "member", "active": "0"})
+    auth.logout()
+    auth.login(member.email)
+    assert client.get("/firms/mine").status_code == 302
