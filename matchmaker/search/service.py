@@ -67,6 +67,8 @@ def _reasons(match) -> list[str]:
     loc = current_locale()
     seen, out = set(), []
     for r in match.reasons:
+        if r.kind == "fresh":  # counts in the score, but says nothing a buyer needs to read
+            continue
         text = r.text(loc)
         if text and text not in seen:
             seen.add(text)
