@@ -62,9 +62,11 @@ def industry_path(code: str) -> list[Industry]:
 
 
 def industry_choices(locale: str = "ja", levels=("middle", "minor")) -> list[tuple[str, str]]:
-    """(code, label) for the picker: middle and minor levels, grouped by code order."""
+    """(code, label) for the picker, in code order; each label names the industry in both
+    languages (the reader's first), so a firm finds its trade whichever language it thinks in."""
+    other = "en" if locale == "ja" else "ja"
     return [
-        (c, f"{c} {i.label(locale)}")
+        (c, f"{c} {i.label(locale)} / {i.label(other)}")
         for c, i in sorted(industries().items(), key=lambda kv: (kv[0].isalpha() is False, kv[0]))
         if i.level in levels
     ]

@@ -1,0 +1,58 @@
+"""The read-only JSON API: results, and a 400 with a JSON error body for every bad input."""
+import pytest
+
+
+@pytest.fixture
+def firms(make):
+    make.firm(name="辻堂精機", description_ja="NC旋盤によるSUS304の精密切削加工", tags=["NC旋盤"], languages=["ja"])
+    make.firm(name="Bangkok Turning Co., Ltd.", city="Bangkok", country="TH", description_en="CNC turning of stainless parts",
+              languages=["en"])
+
+
+def test_suppliers_answers_with_reasons(client, firms):
+    r = client.get("/api/v1/suppliers", query_string={"q": "ステンレス 旋盤", "city": "藤沢市"})
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["ok"] is True
+    assert body["data"][0]["firm"]["name"] == "辻堂精機"
+    assert body["data"][0]["reasons"]
+
+
+def test_overseas_scope(client, firms):
+    body = client.get("/api/v1/suppliers", query_string={"q": "CNC turning stainless", "scope": "overseas"}).get_json()
+    assert [d["firm"]["country"] for d in body["data"]] == ["TH"]
+
+
+@pytest.mark.parametrize("args,words", [
+    ({}, "'q' is required"),
+    ({"q": "  "}, "'q' is required"),
+    ({"q": "x", "lat": "95", "lon": "0"}, "'lat' must be between"),
+    ({"q": "x", "lat": "35"}, "both 'lat' and 'lon'"),
+    ({"q": "x", "lat": "abc", "lon": "1"}, "must be a number"),
+    ({"q": "x", "scope": "moon"}, "'scope' must be one of"),
+    ({"q": "x", "industry": "ZZ9"}, "unknown industry code"),
+    ({"q": "x", "language": "xx"}, "unknown language code"),
+    ({"q": "x", "city": "Atlantis"}, "unknown city"),
+    ({"q": "x\x00"}, "control characters"),
+    ({"q": "x" * 3000}, "longer than"),
+])
+def test_bad_input_gets_a_json_400(client, firms, args, words):
+    r = client.get("/api/v1/suppliers", query_string=args)
+    assert r.status_code == 400
+    body = r.get_json()
+    assert body["ok"] is False and words in body["error"]["message"]
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    r = client.get("/api/v1/nothing")
+    assert r.status_code == 404 and r.get_json()["ok"] is False
+
+
+@pytest.fixture
+def app_config():
+    return {"MATCHMAKER_API_LIMIT": "3 per minute"}
+
+
+def test_rate_limit(client, firms):
+    codes = [client.get("/api/v1/suppliers", query_string={"q": "旋盤"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
