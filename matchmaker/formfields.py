@@ -13,6 +13,12 @@ from . import reference
 _SPLIT = re.compile(r"[,\n、，;；/]+")
 
 
+def clean_query(text: str | None, max_length: int = 200) -> str:
+    """A search box's text without control characters (PostgreSQL refuses NUL), trimmed and bounded."""
+    text = "".join(ch if ord(ch) >= 32 else " " for ch in (text or ""))
+    return " ".join(text.split())[:max_length]
+
+
 def split_list(text: str) -> list[str]:
     out: list[str] = []
     for part in _SPLIT.split(text or ""):

@@ -67,3 +67,10 @@ def test_deactivated_user_cannot_log_in(client, auth, admin, member):
     auth.logout()
     auth.login(member.email)
     assert client.get("/firms/mine").status_code == 302
+
+
+def test_search_boxes_with_control_characters(client, auth, admin):
+    auth.login(admin.email)
+    assert client.get("/admin/users", query_string={"q": "a\x00b"}).status_code == 200
+    assert client.get("/needs/", query_string={"q": "a\x00b"}).status_code == 200
+    assert client.get("/offerings/", query_string={"q": "\x00"}).status_code == 200

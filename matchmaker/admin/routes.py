@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .. import reference
 from ..extensions import db
+from ..formfields import clean_query
 from ..forms import EmptyForm
 from ..models import ROLES, Firm, Need, Offering, User
 from ..security import admin_required, get_or_404, organizer_required
@@ -18,7 +19,7 @@ bp = Blueprint("admin", __name__)
 @bp.route("/users")
 @admin_required
 def users():
-    q = (request.args.get("q") or "").strip()[:200]
+    q = clean_query(request.args.get("q"))
     query = sa.select(User).order_by(User.role.desc(), User.email)
     if q:
         query = query.where(sa.or_(User.email.ilike(f"%{q}%"), User.name.ilike(f"%{q}%")))

@@ -16,6 +16,7 @@ from .. import reference
 from ..capabilities import certification_labels
 from ..extensions import db
 from ..firms.routes import capability_suggestions
+from ..formfields import clean_query
 from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Need, Offering
@@ -65,7 +66,7 @@ def _prepare(form, loc: str) -> None:
 @bp.route("/<any(offerings, needs):kinds>/")
 def browse(kinds: str):
     kind = _kind(kinds)
-    q = (request.args.get("q") or "").strip()[:200]
+    q = clean_query(request.args.get("q"))
     query = sa.select(kind.model).where(kind.model.status == kind.open_status)
     if q:
         like = f"%{q}%"
