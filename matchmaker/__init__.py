@@ -40,14 +40,16 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     init_babel(app)
-    login_manager.init_app(app)
+    # Before Flask-Login: after_request hooks run in reverse order, so ours sees its cookie.
     init_security(app)
+    login_manager.init_app(app)
     changes.install()
 
 
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
+    from .api import bp as api_bp
     from .fairs import bp as fairs_bp
     from .firms import bp as firms_bp
     from .main import bp as main_bp
@@ -61,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(fairs_bp, url_prefix="/fairs")
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api")
 
 
 def register_errorhandlers(app: Flask) -> None:

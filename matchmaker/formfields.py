@@ -19,6 +19,25 @@ def clean_query(text: str | None, max_length: int = 200) -> str:
     return " ".join(text.split())[:max_length]
 
 
+MAX_PAGE = 10_000
+
+
+def page_number() -> int:
+    """The ?page= argument, bounded: a huge or malformed number is a page past the end, never an error."""
+    from flask import request
+
+    try:
+        return min(max(int(request.args.get("page", 1)), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def split_list(text: str) -> list[str]:
     out: list[str] = []
     for part in _SPLIT.split(text or ""):

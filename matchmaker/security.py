@@ -48,6 +48,8 @@ def init_security(app) -> None:
 
     @app.after_request
     def security_headers(response):
+        if request.is_secure:
+            _secure_remember_cookie(response)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -57,6 +59,25 @@ def init_security(app) -> None:
             "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
         )
         return response
+
+
+def _secure_remember_cookie(response) -> None:
+    """Flask-Login's "keep me signed in" cookie gets the Secure flag whenever the request came over HTTPS."""
+    name = login_manager_cookie_name()
+    headers = response.headers.getlist("Set-Cookie")
+    if not any(h.startswith(name + "=") for h in headers):
+        return
+    response.headers.remove("Set-Cookie")
+    for h in headers:
+        if h.startswith(name + "=") and "; secure" not in h.lower():
+            h += "; Secure"
+        response.headers.add("Set-Cookie", h)
+
+
+def login_manager_cookie_name() -> str:
+    from flask import current_app
+
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
 
 
 def role_required(*roles: str):
@@ -95,6 +116,9 @@ def firm_required(view):
 
 
 def get_or_404(model, ident):
+    # Ids come from the URL; one beyond the integer column's range would fail in the database.
+    if isinstance(ident, int) and not 0 < ident < 2**31:
+        abort(404)
     obj = db.session.get(model, ident)
     if obj is None:
         abort(404)

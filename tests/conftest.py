@@ -9,17 +9,43 @@ an unreachable PostgreSQL is a failure.
 from __future__ import annotations
 
 import os
-import re
 import uuid
+from functools import lru_cache
 
 import pytest
 import sqlalchemy as sa
+from support import PASSWORD, new_client
 
 from matchmaker import create_app
 from matchmaker.extensions import db
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PASSWORD = "correct-horse-42"
+
+
+_real_hash = _real_check = None
+
+
+@lru_cache(maxsize=None)
+def _cached_hash(password, method="scrypt", salt_length=16):
+    return _real_hash(password, method=method, salt_length=salt_length)
+
+
+@lru_cache(maxsize=4096)
+def _cached_check(pwhash, password):
+    return _real_check(pwhash, password)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(monkeypatch):
+    """Real scrypt hashes, but each distinct password hashed once and each (hash, password) pair
+    checked once per run: scrypt costs ~0.1 s, and the tests sign many people up and in."""
+    global _real_hash, _real_check
+    import matchmaker.models as models
+
+    if _real_hash is None:
+        _real_hash, _real_check = models.generate_password_hash, models.check_password_hash
+    monkeypatch.setattr(models, "generate_password_hash", _cached_hash)
+    monkeypatch.setattr(models, "check_password_hash", _cached_check)
 
 
 def _pg_admin_url() -> str:
@@ -110,7 +136,7 @@ def app(database_url, tmp_path, app_config):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return new_client(app)
 
 
 @pytest.fixture
@@ -210,11 +236,3 @@ def organizer(make):
 @pytest.fixture
 def admin(make):
     return make.user(role="admin", email="admin@example.com")
-
-
-def csrf_token_from(html: str) -> str:
-    m = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html
-    )
-    assert m, "no CSRF token in the page"
-    return m.group(1)

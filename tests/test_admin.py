@@ -40,6 +40,7 @@ def test_admin_changes_a_role(client, auth, admin, member):
     auth.login(admin.email)
     r = client.post(f"/admin/users/{member.id}", data={"role": "organizer", "active": "1"})
     assert r.status_code == 302
+    db.session.expire_all()
     assert db.session.get(User, member.id).role == "organizer"
 
 

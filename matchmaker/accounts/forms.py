@@ -43,7 +43,8 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Create account"))
 
     def validate_email(self, field):
-        if email_taken(field.data):
+        # Only a well-formed address is looked up (a NUL byte in the query fails on PostgreSQL).
+        if not field.errors and email_taken(field.data):
             raise ValidationError(_l("An account with this email already exists."))
 
 

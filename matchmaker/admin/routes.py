@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from .. import reference
 from ..extensions import db
-from ..formfields import clean_query
+from ..formfields import clean_query, like_pattern, page_number
 from ..forms import EmptyForm
 from ..models import ROLES, Firm, Need, Offering, User
 from ..security import admin_required, get_or_404, organizer_required
@@ -22,8 +22,8 @@ def users():
     q = clean_query(request.args.get("q"))
     query = sa.select(User).order_by(User.role.desc(), User.email)
     if q:
-        query = query.where(sa.or_(User.email.ilike(f"%{q}%"), User.name.ilike(f"%{q}%")))
-    page = db.paginate(query, per_page=50, error_out=False)
+        query = query.where(sa.or_(User.email.ilike(like_pattern(q), escape="\\"), User.name.ilike(like_pattern(q), escape="\\")))
+    page = db.paginate(query, per_page=50, page=page_number(), error_out=False)
     return render_template("admin/users.html", page=page, q=q, roles=ROLES, form=EmptyForm())
 
 

@@ -115,6 +115,9 @@ def load_demo(reset: bool = False, today: date | None = None) -> DemoSummary:
             counts.users += 1
         # Every server process rebuilds its matching index from the new data.
         db.session.add(ChangeLog(entity="all", entity_id=0, op="rebuild"))
+        from ..fairs.demo import load_demo_fairs
+
+        load_demo_fairs(today)
         db.session.commit()
         return counts
     except Exception:

@@ -53,9 +53,9 @@ class DirectoryForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name or keyword"), validators=[Optional(), Length(max=200)])
-    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    q = StringField(_l("Name or keyword"), validators=[Optional(), Length(max=200), no_control_chars])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100), no_control_chars])
     industry = SelectField(_l("Industry"), validators=[Optional()])
-    certification = StringField(_l("Certification"), validators=[Optional(), Length(max=100)])
+    certification = StringField(_l("Certification"), validators=[Optional(), Length(max=100), no_control_chars])
     language = SelectField(_l("Language"), validators=[Optional()])
     area = SelectField(_l("Area"), validators=[Optional()])

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import reference
 from ..extensions import db
+from ..formfields import like_pattern, page_number
 from ..i18n import current_locale
 from ..models import Firm, FirmFacet, Need, Offering, utcnow
 from ..security import get_or_404, require_own_firm
@@ -47,18 +48,18 @@ def directory():
     if form.validate():
         q = (form.q.data or "").strip()
         if q:
-            like = f"%{q}%"
+            like = like_pattern(q)
             query = query.where(sa.or_(
-                Firm.name.ilike(like), Firm.name_en.ilike(like), Firm.name_kana.ilike(like),
-                Firm.description_ja.ilike(like), Firm.description_en.ilike(like),
+                Firm.name.ilike(like, escape="\\"), Firm.name_en.ilike(like, escape="\\"), Firm.name_kana.ilike(like, escape="\\"),
+                Firm.description_ja.ilike(like, escape="\\"), Firm.description_en.ilike(like, escape="\\"),
                 sa.exists().where(FirmFacet.firm_id == Firm.id, FirmFacet.kind.in_(["tag", "equipment"]),
-                                  FirmFacet.value.ilike(like)),
+                                  FirmFacet.value.ilike(like, escape="\\")),
             ))
         city = (form.city.data or "").strip()
         if city:
             place = reference.find_place(city, "JP")
             names = {city} | ({place.name} if place else set())
-            query = query.where(sa.or_(Firm.city.in_(names), Firm.city.ilike(f"%{city}%")))
+            query = query.where(sa.or_(Firm.city.in_(names), Firm.city.ilike(like_pattern(city), escape="\\")))
         if form.industry.data:
             query = query.where(_has_facet("industry", reference.industry_descendant_codes(form.industry.data)))
         cert = (form.certification.data or "").strip()
@@ -76,7 +77,7 @@ def directory():
         elif form.area.data == "overseas":
             query = query.where(Firm.country != "JP")
     query = query.order_by(Firm.updated_at.desc(), Firm.id.desc())
-    page = db.paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"], error_out=False, max_per_page=100)
+    page = db.paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"], page=page_number(), error_out=False, max_per_page=100)
     return render_template("firms/directory.html", form=form, page=page)
 
 

@@ -16,7 +16,7 @@ from .. import reference
 from ..capabilities import certification_labels
 from ..extensions import db
 from ..firms.routes import capability_suggestions
-from ..formfields import clean_query
+from ..formfields import clean_query, like_pattern, page_number
 from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Need, Offering
@@ -69,10 +69,10 @@ def browse(kinds: str):
     q = clean_query(request.args.get("q"))
     query = sa.select(kind.model).where(kind.model.status == kind.open_status)
     if q:
-        like = f"%{q}%"
-        query = query.where(sa.or_(kind.model.title.ilike(like), kind.model.description.ilike(like)))
+        like = like_pattern(q)
+        query = query.where(sa.or_(kind.model.title.ilike(like, escape="\\"), kind.model.description.ilike(like, escape="\\")))
     query = query.order_by(kind.model.created_at.desc(), kind.model.id.desc())
-    page = db.paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"], error_out=False)
+    page = db.paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"], page=page_number(), error_out=False)
     return render_template("market/browse.html", kind=kind, kinds=kinds, page=page, q=q)
 
 

@@ -39,10 +39,6 @@ class SupplierResults:
     scope: str = "anywhere"
 
 
-def _certs_key(c: str) -> str:
-    return "".join(ch for ch in c.casefold() if ch.isalnum())
-
-
 def _load(matches) -> list[tuple]:
     """(match, firm, offering, need) for engine matches, loading the rows in three queries."""
     ids = {"f": set(), "o": set(), "n": set()}
@@ -126,38 +122,54 @@ def suppliers_for_need(need: Need, top: int = 10) -> SupplierResults:
     return result
 
 
-def _holds_all(firm: Firm, required) -> bool:
-    held = {_certs_key(c) for c in firm.certifications}
-    return all(_certs_key(c) in held for c in required or [])
-
-
 def needs_for_offering(offering: Offering, top: int = 10) -> list[Hit]:
-    """Open needs this offering can answer, respecting each need's required certifications and scope."""
-    index = get_index()
-    matches = index.demand.search(offering_query(offering), top=top * 3, explain=True)
-    return _answerable(offering.firm, matches, top)
+    """Open needs this offering can answer."""
+    return _answerable(offering.firm, offering_query(offering), {f"o{offering.id}"}, top)
 
 
 def needs_for_firm(firm: Firm, top: int = 10) -> list[Hit]:
-    """Open needs the firm as a whole can answer (dashboard: "needs you can answer")."""
+    """Open needs the firm as a whole (profile or any offering) can answer: the dashboard's list."""
     index = get_index()
-    matches = index.demand.search(firm_query(firm), top=top * 3, explain=True)
-    return _answerable(firm, matches, top)
+    return _answerable(firm, firm_query(firm), set(index.owners.get(str(firm.id), set())), top)
 
 
-def _answerable(firm: Firm, matches, top: int) -> list[Hit]:
-    out: list[Hit] = []
-    for m, owner, _o, need in _load(matches):
-        if need is None or not _holds_all(firm, need.required_certifications):
+# How many candidate needs are checked in the need's own direction (see _answerable).
+ANSWERABLE_POOL = 40
+
+
+def _answerable(firm: Firm, query: Query, own_ids: set[str], top: int) -> list[Hit]:
+    """Needs for which this firm would itself be recommended as a supplier.
+
+    The engine is calibrated for a need looking for suppliers, so the direction is kept: the
+    needs index only proposes candidates (shared words and concepts), then each candidate need
+    searches the suppliers exactly as on its own page, and counts when one of `own_ids` comes
+    back. The need's required certifications, scope and distance thus apply as they do there.
+    """
+    index = get_index()
+    pool = index.demand.candidates(query)[:ANSWERABLE_POOL]
+    needs = {f"n{n.id}": n for n in db.session.scalars(sa.select(Need).where(Need.id.in_([int(i[1:]) for i in pool])))} if pool else {}
+    hits: list[Hit] = []
+    for rid in pool:
+        need = needs.get(rid)
+        if need is None or not need.is_open or need.firm_id == firm.id or not _scope_allows(need, firm):
             continue
-        if need.supplier_scope == "overseas" and firm.country == owner.country:
-            continue
-        if need.supplier_scope in ("local", "domestic") and firm.country != owner.country:
-            continue
-        out.append(Hit(firm=owner, score=m.score, reasons=_reasons(m), need=need))
-        if len(out) >= top:
-            break
-    return out
+        mine = [m for m in index.supply.search(need_query(need), top=50, explain=True) if m.id in own_ids]
+        if mine:
+            hits.append(Hit(firm=need.firm, score=mine[0].score, reasons=_reasons(mine[0]), need=need))
+    return sorted(hits, key=lambda h: (-h.score, h.need.id))[:top]
+
+
+def _scope_allows(need: Need, supplier: Firm) -> bool:
+    buyer = need.firm
+    if need.supplier_scope == "overseas":
+        return supplier.country != buyer.country
+    if need.supplier_scope in ("local", "domestic"):
+        if supplier.country != buyer.country:
+            return False
+        if need.supplier_scope == "local" and None not in (supplier.latitude, buyer.latitude):
+            radius = float(current_app.config.get("MATCHMAKER_LOCAL_RADIUS_KM", 30))
+            return reference.haversine_km(supplier.latitude, supplier.longitude, buyer.latitude, buyer.longitude) <= radius
+    return True
 
 
 def overseas_contacts(firm: Firm, top: int = 10) -> list[Hit]:

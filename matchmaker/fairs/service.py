@@ -1,0 +1,697 @@
+"""Trade-fair rules shared by the pages, the demo loader and the tests.
+
+Slots derived from the fair's settings, who may join, partner recommendations (matching
+engine), request weights, the scheduler run (library `matchmaker.scheduling`) under a
+database lock, hand moves, notifications and the fair's figures.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..models import Firm, Need, Offering, utcnow
+from .models import DEAL_OUTCOMES, OUTCOMES, Fair, Meeting, MeetingRequest, Notification, Participant
+
+
+class FairError(Exception):
+    """A rule of the fair refuses the action; the message is translated and shown to the user."""
+
+
+class SchedulerBusy(FairError):
+    pass
+
+
+# ------------------------------------------------------------------ time and slots
+
+
+def fair_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Tokyo")
+
+
+def today_local() -> date:
+    return datetime.now(fair_tz()).date()
+
+
+@dataclass(frozen=True)
+class Slot:
+    key: str
+    start: datetime  # local wall time, naive
+    end: datetime
+    index: int
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+
+def slot_key(start: datetime) -> str:
+    return start.strftime("%Y%m%dT%H%M")
+
+
+def compute_slots(start_date: date, end_date: date, day_start: time, day_end: time, meeting_minutes: int,
+                  break_minutes: int, lunch_start: time | None = None, lunch_end: time | None = None,
+                  limit: int = 2000) -> list[Slot]:
+    """Meeting slots of each day: back to back with the break between, none overlapping lunch."""
+    slots: list[Slot] = []
+    if meeting_minutes <= 0 or break_minutes < 0 or end_date < start_date:
+        return slots
+    length = timedelta(minutes=meeting_minutes)
+    step = timedelta(minutes=meeting_minutes + break_minutes)
+    day = start_date
+    while day <= end_date and len(slots) < limit:
+        t = datetime.combine(day, day_start)
+        stop = datetime.combine(day, day_end)
+        ls = datetime.combine(day, lunch_start) if lunch_start and lunch_end else None
+        le = datetime.combine(day, lunch_end) if lunch_start and lunch_end else None
+        while t + length <= stop and len(slots) < limit:
+            if ls is not None and t < le and t + length > ls:
+                t = le  # skip over lunch, then carry on from its end
+                continue
+            slots.append(Slot(slot_key(t), t, t + length, len(slots)))
+            t += step
+        day += timedelta(days=1)
+    return slots
+
+
+def fair_slots(fair: Fair) -> list[Slot]:
+    return compute_slots(fair.start_date, fair.end_date, fair.day_start, fair.day_end, fair.meeting_minutes,
+                         fair.break_minutes, fair.lunch_start, fair.lunch_end)
+
+
+def slot_map(fair: Fair) -> dict[str, Slot]:
+    return {s.key: s for s in fair_slots(fair)}
+
+
+def available_keys(participant: Participant, slots: list[Slot]) -> list[str]:
+    keys = [s.key for s in slots]
+    if participant.available is None:
+        return keys
+    chosen = set(participant.available)
+    return [k for k in keys if k in chosen]
+
+
+def to_utc(local: datetime) -> datetime:
+    return local.replace(tzinfo=fair_tz()).astimezone(timezone.utc)
+
+
+# ------------------------------------------------------------------ who may join
+
+
+@lru_cache(maxsize=8)
+def _local_city_set(home: str, country: str, radius: float) -> frozenset[str]:
+    from ..firms.routes import local_cities
+
+    return frozenset(local_cities())
+
+
+def local_city_set() -> frozenset[str]:
+    cfg = current_app.config
+    return _local_city_set(cfg["MATCHMAKER_HOME_CITY"], cfg["MATCHMAKER_HOME_COUNTRY"],
+                           float(cfg.get("MATCHMAKER_LOCAL_RADIUS_KM", 30)))
+
+
+def is_local(firm: Firm) -> bool:
+    return (firm.country or "JP") == current_app.config["MATCHMAKER_HOME_COUNTRY"] and firm.city in local_city_set()
+
+
+def firm_eligible(fair: Fair, firm: Firm) -> bool:
+    if fair.eligibility == "local":
+        return is_local(firm)
+    if fair.eligibility == "domestic":
+        return (firm.country or "JP") == "JP"
+    return True
+
+
+def registration_is_open(fair: Fair, today: date | None = None) -> bool:
+    today = today or today_local()
+    return fair.published and fair.registration_open and today <= fair.registration_deadline
+
+
+def requests_are_open(fair: Fair, today: date | None = None) -> bool:
+    """Participants may ask for meetings until the schedule is published or the fair is over."""
+    today = today or today_local()
+    return fair.published and not fair.schedule_published and today <= fair.end_date
+
+
+def followup_is_open(fair: Fair, today: date | None = None) -> bool:
+    today = today or today_local()
+    return fair.schedule_published and today >= fair.start_date
+
+
+def participant_of(fair: Fair, firm_id: int | None) -> Participant | None:
+    if firm_id is None:
+        return None
+    return db.session.scalar(sa.select(Participant).where(Participant.fair_id == fair.id,
+                                                          Participant.firm_id == firm_id))
+
+
+def profile_texts(firm: Firm) -> tuple[str, str]:
+    """What the firm seeks and offers, from its open needs and active offerings (registration prefill)."""
+    needs = db.session.scalars(sa.select(Need).where(Need.firm_id == firm.id, Need.status == "open")
+                               .order_by(Need.created_at.desc())).all()
+    offerings = db.session.scalars(sa.select(Offering).where(Offering.firm_id == firm.id,
+                                                             Offering.status == "active")
+                                   .order_by(Offering.created_at.desc())).all()
+    seeks = "\n".join(n.title for n in needs)
+    offers = "\n".join(o.title for o in offerings)
+    if not offers and firm.tags:
+        offers = ", ".join(firm.tags)
+    return seeks[:2000], offers[:2000]
+
+
+def touch(fair: Fair) -> None:
+    """Participants changed: invalidates the recommendation cache of this fair."""
+    fair.changed_at = utcnow()
+
+
+# ------------------------------------------------------------------ recommendations
+
+
+@dataclass
+class Recommendation:
+    participant_id: int
+    score: float  # 0..1, both directions combined
+    they_offer: float  # their offer vs my seek
+    they_seek: float  # their seek vs my offer
+    reasons_offer: list = field(default_factory=list)  # matching.Reason
+    reasons_seek: list = field(default_factory=list)
+
+    @property
+    def mutual(self) -> bool:
+        return self.they_offer > 0 and self.they_seek > 0
+
+
+@dataclass
+class FairMatches:
+    by_participant: dict[int, list[Recommendation]]
+    pair_score: dict[tuple[int, int], float]
+
+    def score(self, a: int, b: int) -> float:
+        return self.pair_score.get((min(a, b), max(a, b)), 0.0)
+
+    def between(self, me: int, other: int) -> Recommendation | None:
+        for r in self.by_participant.get(me, []):
+            if r.participant_id == other:
+                return r
+        return None
+
+
+_cache: dict[int, tuple[datetime, int, FairMatches]] = {}
+_cache_lock = threading.Lock()
+
+
+def _stamp(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def fair_matches(fair: Fair) -> FairMatches:
+    """Recommendations for every participant of the fair, cached in memory per fair and change time."""
+    participants = db.session.scalars(sa.select(Participant).where(Participant.fair_id == fair.id)).all()
+    key = (_stamp(fair.changed_at), len(participants))
+    with _cache_lock:
+        hit = _cache.get(fair.id)
+        if hit and (hit[0], hit[1]) == key:
+            return hit[2]
+    result = compute_matches(fair, participants)
+    with _cache_lock:
+        _cache[fair.id] = (key[0], key[1], result)
+    return result
+
+
+def have_common_slot(a: Participant, b: Participant, keys: list[str]) -> bool:
+    sa_ = set(keys) if a.available is None else set(a.available) & set(keys)
+    sb = set(keys) if b.available is None else set(b.available) & set(keys)
+    return bool(sa_ & sb)
+
+
+def compute_matches(fair: Fair, participants) -> FairMatches:
+    """Partners for every participant, both directions, from one engine over the participants' offers.
+
+    Every participant's seek text is searched against the others' offers, the direction the
+    engine scores best (a need as the query). The result counts for both sides of the pair:
+    for the seeker "they offer what you seek", for the other "they seek what you offer". A pair
+    where both directions match ranks first: best direction + half the other, as in the engine's
+    `partners` strategy (whose offer-as-query direction finds far fewer pairs on short fair texts).
+    """
+    from ..matching import Engine, Query, Record
+
+    keys = [s.key for s in fair_slots(fair)]
+    offers = []
+    for p in participants:
+        f = p.firm
+        if p.offers.strip():
+            offers.append(Record(id=str(p.id), name=f.name, text=p.offers + "\n" + " ".join(f.tags + f.equipment),
+                                 city=f.city, country=f.country, lat=f.latitude, lon=f.longitude,
+                                 languages=list(f.languages), certifications=list(f.certifications),
+                                 categories=list(f.industries), tags=list(f.tags), owner=str(f.id), kind="offering"))
+    engine = Engine()
+    engine.build(offers)
+    by_id = {p.id: p for p in participants}
+    top = max(len(participants), 1)
+    found: dict[int, dict[int, Recommendation]] = {p.id: {} for p in participants}
+    for p in participants:
+        f = p.firm
+        if not p.seeks.strip() or not offers:
+            continue
+        query = Query(text=p.seeks, city=f.city, country=f.country, lat=f.latitude, lon=f.longitude,
+                      languages=list(f.languages), exclude_owner=str(f.id))
+        for m in engine.search(query, top=top, explain=True):
+            other = int(m.id)
+            if other not in by_id:
+                continue
+            rec = found[p.id].setdefault(other, Recommendation(other, 0.0, 0.0, 0.0))
+            rec.they_offer, rec.reasons_offer = float(m.score), list(m.reasons)
+            back = found[other].setdefault(p.id, Recommendation(p.id, 0.0, 0.0, 0.0))
+            back.they_seek, back.reasons_seek = float(m.score), list(m.reasons)
+    pair_score: dict[tuple[int, int], float] = {}
+    by_participant: dict[int, list[Recommendation]] = {}
+    for pid_, recs in found.items():
+        out = []
+        for other, r in recs.items():
+            if other == pid_ or by_id[other].firm_id == by_id[pid_].firm_id:
+                continue
+            if not have_common_slot(by_id[pid_], by_id[other], keys):
+                continue  # they could never meet at this fair
+            hi, lo = max(r.they_offer, r.they_seek), min(r.they_offer, r.they_seek)
+            r.score = min(1.0, hi + 0.5 * lo)
+            pair_score[(min(pid_, other), max(pid_, other))] = r.score
+            out.append(r)
+        out.sort(key=lambda r: (-r.mutual, -r.score, r.participant_id))
+        by_participant[pid_] = out
+    return FairMatches(by_participant, pair_score)
+
+
+def reason_texts(rec: Recommendation, lang: str) -> tuple[list[str], list[str]]:
+    """Why: (their offer meets my need, my offer meets their need), deduplicated, in `lang`."""
+    a = list(dict.fromkeys(r.text(lang) for r in rec.reasons_offer))
+    b = [t for t in dict.fromkeys(r.text(lang) for r in rec.reasons_seek) if t not in a]
+    return a[:6], b[:6]
+
+
+# ------------------------------------------------------------------ requests and weights
+
+
+def request_weight(score: float, priority_a: int, priority_b: int | None) -> float:
+    """Match score combined with the priorities both sides gave (1..3; 2 when not given)."""
+    pb = priority_b if priority_b in (1, 2, 3) else 2
+    return round((0.5 + max(0.0, min(score, 1.0))) * (priority_a + pb) / 2.0, 4)
+
+
+def existing_request(fair: Fair, a: int, b: int) -> MeetingRequest | None:
+    return db.session.scalar(sa.select(MeetingRequest).where(MeetingRequest.fair_id == fair.id,
+                                                             MeetingRequest.pair == MeetingRequest.pair_of(a, b)))
+
+
+def check_request(fair: Fair, me: Participant, target: Participant | None) -> None:
+    """Raises FairError when `me` may not ask `target` for a meeting."""
+    if target is None or target.fair_id != fair.id:
+        raise FairError(_("This firm does not take part in this fair."))
+    if target.id == me.id or target.firm_id == me.firm_id:
+        raise FairError(_("You cannot ask yourself for a meeting."))
+    if not requests_are_open(fair):
+        raise FairError(_("Meeting requests are closed for this fair."))
+    old = existing_request(fair, me.id, target.id)
+    if old is not None and old.status != "cancelled":
+        raise FairError(_("There is already a meeting request between you and this firm."))
+    if not have_common_slot(me, target, [s.key for s in fair_slots(fair)]):
+        raise FairError(_("You and this firm have no time slot in common at this fair."))
+
+
+def create_request(fair: Fair, me: Participant, target: Participant, message: str, priority: int,
+                   origin: str = "participant") -> MeetingRequest:
+    """Store a request (or an organizer pairing); a cancelled request between the two is reused."""
+    if priority not in (1, 2, 3):
+        raise FairError(_("The priority must be 1, 2 or 3."))
+    old = existing_request(fair, me.id, target.id)
+    if old is not None and old.status != "cancelled":
+        raise FairError(_("There is already a meeting request between you and this firm."))
+    req = old or MeetingRequest(fair_id=fair.id, pair=MeetingRequest.pair_of(me.id, target.id))
+    req.from_id, req.to_id = me.id, target.id
+    req.message, req.priority, req.origin = message, priority, origin
+    req.created_at = utcnow()
+    if origin == "organizer":
+        req.status, req.answer_priority, req.answered_at = "accepted", priority, utcnow()
+    else:
+        req.status, req.answer_priority, req.answered_at = "pending", None, None
+    if old is None:
+        db.session.add(req)
+    return req
+
+
+def remove_meetings_of(req: MeetingRequest) -> None:
+    db.session.execute(sa.delete(Meeting).where(
+        Meeting.fair_id == req.fair_id,
+        sa.or_(sa.and_(Meeting.a_id == req.from_id, Meeting.b_id == req.to_id),
+               sa.and_(Meeting.a_id == req.to_id, Meeting.b_id == req.from_id))))
+
+
+# ------------------------------------------------------------------ notifications
+
+
+def _names(obj) -> dict[str, str]:
+    if isinstance(obj, Fair):
+        return {"ja": obj.name_ja, "en": obj.name_en or obj.name_ja}
+    return {"ja": obj.name, "en": obj.name_en or obj.name}
+
+
+def notify(firm_id: int | None = None, user_id: int | None = None, *, key: str, link: str = "",
+           fair: Fair | None = None, firm: Firm | None = None) -> Notification:
+    params = {}
+    if fair is not None:
+        params["fair"] = _names(fair)
+    if firm is not None:
+        params["firm"] = _names(firm)
+    n = Notification(firm_id=firm_id, user_id=user_id, key=key, link=link[:300], params=params)
+    db.session.add(n)
+    return n
+
+
+def notification_text(n: Notification, locale: str) -> str:
+    p = {k: (v.get(locale) or v.get("ja") or "") if isinstance(v, dict) else str(v) for k, v in (n.params or {}).items()}
+    p.setdefault("fair", "")
+    p.setdefault("firm", "")
+    texts = {
+        "request_received": _("%(firm)s asked you for a meeting at %(fair)s.", **p),
+        "request_accepted": _("%(firm)s accepted your meeting request at %(fair)s.", **p),
+        "request_declined": _("%(firm)s declined your meeting request at %(fair)s.", **p),
+        "request_cancelled": _("%(firm)s withdrew its meeting request at %(fair)s.", **p),
+        "pairing_added": _("The organizer arranged a meeting with %(firm)s at %(fair)s.", **p),
+        "pairing_removed": _("The organizer removed the meeting with %(firm)s at %(fair)s.", **p),
+        "schedule_published": _("The meeting schedule of %(fair)s is published: see your agenda.", **p),
+    }
+    return texts.get(n.key, n.key)
+
+
+def notifications_query(user):
+    cond = Notification.user_id == user.id
+    if user.firm_id is not None:
+        cond = sa.or_(cond, Notification.firm_id == user.firm_id)
+    return sa.select(Notification).where(cond)
+
+
+def unread_count(user) -> int:
+    q = notifications_query(user).where(Notification.read_at.is_(None))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(q.subquery())) or 0
+
+
+# ------------------------------------------------------------------ the scheduler
+
+
+def scheduler_time_limit() -> float:
+    return float(current_app.config.get("MATCHMAKER_SCHEDULER_TIME_LIMIT", 20))
+
+
+def acquire_scheduler_lock(fair_id: int, stale_after: float) -> str:
+    """Atomically mark the fair as being scheduled; raises SchedulerBusy when another run holds it."""
+    token = uuid.uuid4().hex
+    now = utcnow()
+    stale = now - timedelta(seconds=stale_after)
+    result = db.session.execute(
+        sa.update(Fair)
+        .where(Fair.id == fair_id, sa.or_(Fair.scheduling_token.is_(None), Fair.scheduling_started_at < stale))
+        .values(scheduling_token=token, scheduling_started_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        raise SchedulerBusy(_("The scheduler is already running for this fair. Please wait and reload."))
+    return token
+
+
+def release_scheduler_lock(fair_id: int, token: str) -> None:
+    db.session.execute(
+        sa.update(Fair).where(Fair.id == fair_id, Fair.scheduling_token == token)
+        .values(scheduling_token=None, scheduling_started_at=None),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def pid(p_id: int) -> str:
+    return f"P{p_id}"
+
+
+def accepted_requests(fair: Fair) -> list[MeetingRequest]:
+    return db.session.scalars(sa.select(MeetingRequest).where(MeetingRequest.fair_id == fair.id,
+                                                              MeetingRequest.status == "accepted")
+                              .order_by(MeetingRequest.id)).all()
+
+
+def build_instance_dict(fair: Fair, participants, requests, matches: FairMatches) -> dict:
+    slots = fair_slots(fair)
+    keys = {s.key for s in slots}
+    people = []
+    for p in participants:
+        d = {"id": pid(p.id)}
+        if p.available is not None:
+            d["available"] = [k for k in p.available if k in keys]
+        if p.max_meetings is not None:
+            d["max_meetings"] = int(p.max_meetings)
+        people.append(d)
+    reqs = [{"from": pid(r.from_id), "to": pid(r.to_id),
+             "weight": request_weight(matches.score(r.from_id, r.to_id), r.priority, r.answer_priority)}
+            for r in requests]
+    return {
+        "slots": [{"id": s.key, "start": s.start.isoformat(timespec="minutes"),
+                   "end": s.end.isoformat(timespec="minutes")} for s in slots],
+        "tables": fair.tables,
+        "participants": people,
+        "requests": reqs,
+    }
+
+
+def meeting_problem(fair: Fair, meeting: Meeting, slot: str, table_no: int, others=None,
+                    slots: dict[str, Slot] | None = None) -> str | None:
+    """Why `meeting` may not take place at (slot, table_no), or None when it may."""
+    slots = slots if slots is not None else slot_map(fair)
+    if slot not in slots:
+        return _("There is no such time slot at this fair.")
+    if not 1 <= table_no <= fair.tables:
+        return _("There is no table %(n)d (tables are 1 to %(max)d).", n=table_no, max=fair.tables)
+    for p in (meeting.a, meeting.b):
+        if p.available is not None and slot not in p.available:
+            return _("%(firm)s is not present in this slot.", firm=p.firm.display_name(_locale()))
+    if others is None:
+        others = db.session.scalars(sa.select(Meeting).where(Meeting.fair_id == fair.id)).all()
+    for m in others:
+        if m.id == meeting.id or m.slot != slot:
+            continue
+        if m.table_no == table_no:
+            return _("Table %(n)d is already taken in this slot.", n=table_no)
+        for p in (meeting.a, meeting.b):
+            if m.involves(p.id):
+                return _("%(firm)s already has another meeting in this slot.", firm=p.firm.display_name(_locale()))
+    return None
+
+
+def _locale() -> str:
+    from ..i18n import current_locale
+
+    try:
+        return current_locale()
+    except Exception:  # noqa: BLE001 - outside a request
+        return "ja"
+
+
+@dataclass
+class RunResult:
+    meetings: int
+    locked: int
+    total_weight: float
+    upper_bound: float
+    without: int
+
+
+def compute_schedule(fair: Fair, participants, requests, matches: FairMatches, locked_rows, limit: float):
+    """Solve with the library; returns (new Meeting rows, not added to the session; the run's report).
+
+    Locked rows are kept as they are; the new rows replace every other meeting of the fair.
+    Raises FairError when the library refuses the instance.
+    """
+    from ..scheduling import Instance as SInstance
+    from ..scheduling import InstanceError, solve
+    from ..scheduling import Meeting as SMeeting
+
+    data = build_instance_dict(fair, participants, requests, matches)
+    try:
+        instance = SInstance.from_dict(data)
+        locked = [SMeeting(pid(m.a_id), pid(m.b_id), m.slot, m.table_no, True) for m in locked_rows]
+        schedule = solve(instance, time_limit=limit, locked=locked)
+    except InstanceError as e:
+        raise FairError(_("The schedule could not be computed: %(error)s", error=_readable(str(e), participants)))
+    weights: dict[str, float] = {}
+    for r in data["requests"]:
+        k = MeetingRequest.pair_of(int(r["from"][1:]), int(r["to"][1:]))
+        weights[k] = weights.get(k, 0.0) + r["weight"]
+    req_by_pair = {r.pair: r for r in requests}
+    locked_keys = {MeetingRequest.pair_of(m.a_id, m.b_id) for m in locked_rows}
+    rows = []
+    for sm in schedule.meetings:
+        a, b = int(sm.a[1:]), int(sm.b[1:])
+        k = MeetingRequest.pair_of(a, b)
+        if k in locked_keys:
+            continue
+        req = req_by_pair.get(k)
+        rows.append(Meeting(fair_id=fair.id, request_id=req.id if req else None, a_id=a, b_id=b,
+                            slot=sm.slot, table_no=int(sm.table), locked=False, weight=weights.get(k, 0.0)))
+    for m in locked_rows:
+        m.weight = weights.get(MeetingRequest.pair_of(m.a_id, m.b_id), m.weight)
+    wanted = {r.from_id for r in requests} | {r.to_id for r in requests}
+    stats = getattr(schedule, "stats", None)
+    report = {
+        "total_weight": round(float(schedule.total_weight), 4),
+        "upper_bound": round(float(schedule.upper_bound), 4),
+        "ratio": round(float(schedule.ratio), 4),
+        "meetings": len(schedule.meetings),
+        "requested": len(requests),
+        "wanted": len(wanted),
+        "unscheduled": [{"a": _pid_int(u.pair[0]), "b": _pid_int(u.pair[1]), "reason": u.reason}
+                        for u in schedule.unscheduled],
+        "without": [{"id": _pid_int(u.participant), "reason": u.reason}
+                    for u in schedule.participants_without_meeting],
+        "avg_idle_gaps": round(float(getattr(schedule, "avg_idle_gaps", 0.0) or 0.0), 3),
+        "optimal": bool(getattr(stats, "optimal", False)),
+        "seconds": round(float(getattr(stats, "solve_seconds", 0.0) or 0.0), 2),
+        "time_limit": limit,
+    }
+    return rows, report
+
+
+def run_scheduler(fair: Fair, time_limit: float | None = None) -> RunResult:
+    """Compute the schedule and store it; locked meetings are kept. Raises FairError with a message.
+
+    A lock on the fair row (atomic UPDATE checked by rowcount) keeps two runs apart; the new
+    meetings replace the unlocked ones in one transaction, which also releases the lock.
+    """
+    if fair.schedule_published:
+        raise FairError(_("The schedule is published; unpublish it before running the scheduler again."))
+    limit = scheduler_time_limit() if time_limit is None else time_limit
+    token = acquire_scheduler_lock(fair.id, stale_after=max(3 * limit + 60, 120))
+    try:
+        db.session.refresh(fair)
+        participants = db.session.scalars(sa.select(Participant).where(Participant.fair_id == fair.id)
+                                          .order_by(Participant.id)).all()
+        requests = accepted_requests(fair)
+        if not requests:
+            raise FairError(_("There are no accepted meeting requests to schedule yet."))
+        matches = fair_matches(fair)
+        existing = db.session.scalars(sa.select(Meeting).where(Meeting.fair_id == fair.id)).all()
+        locked_rows = [m for m in existing if m.locked]
+        pairs = {r.pair for r in requests}
+        slots = slot_map(fair)
+        for m in locked_rows:
+            if MeetingRequest.pair_of(m.a_id, m.b_id) not in pairs:
+                problem = _("there is no accepted request between them any more.")
+            else:
+                problem = meeting_problem(fair, m, m.slot, m.table_no, others=locked_rows, slots=slots)
+            if problem:
+                raise FairError(_("The locked meeting %(a)s – %(b)s cannot be kept: %(problem)s Unlock or move it "
+                                  "first.", a=m.a.firm.display_name(_locale()), b=m.b.firm.display_name(_locale()),
+                                  problem=problem))
+        rows, report = compute_schedule(fair, participants, requests, matches, locked_rows, limit)
+        db.session.execute(sa.delete(Meeting).where(Meeting.fair_id == fair.id, Meeting.locked.is_(False)))
+        db.session.add_all(rows)
+        fair.schedule_report = report
+        fair.schedule_run_at = utcnow()
+        release_scheduler_lock(fair.id, token)
+        db.session.commit()
+        return RunResult(len(rows) + len(locked_rows), len(locked_rows), report["total_weight"],
+                         report["upper_bound"], len(report["without"]))
+    except BaseException:
+        db.session.rollback()
+        release_scheduler_lock(fair.id, token)
+        db.session.commit()
+        raise
+
+
+def _pid_int(value: str) -> int | None:
+    try:
+        return int(str(value)[1:])
+    except ValueError:
+        return None
+
+
+_PID = re.compile(r"\bP(\d+)\b")
+
+
+def _readable(text: str, participants) -> str:
+    """Library messages name participants P<id>: put the firms' names in."""
+    names = {p.id: p.firm.display_name(_locale()) for p in participants}
+    return _PID.sub(lambda m: names.get(int(m.group(1)), m.group(0)), text)
+
+
+def reason_label(reason: str, names: dict[int, str]) -> str:
+    """The scheduler's reason in the reader's language (known patterns), else its text with firm names."""
+    r = reason or ""
+    if "share no available slot" in r or "shares no available slot" in r:
+        if "anyone" in r:
+            return _("has no time slot in common with anyone it asked or who asked it")
+        return _("they have no free time slot in common")
+    if "reached max_meetings" in r:
+        return _("the maximum number of meetings was reached")
+    if "no table left" in r:
+        return _("no table was left in the slots both are free")
+    if "within the time limit" in r:
+        return _("not placed within the time limit")
+    if "lower value" in r:
+        return _("other meetings were worth more in the slots both are free")
+    if "available in no slot" in r:
+        return _("is present in no slot")
+    if "max_meetings 0" in r:
+        return _("wants no meetings (maximum 0)")
+    if "fully booked" in r:
+        text = _("everyone it could meet is fully booked (slots, tables or maximum meetings)")
+        if "no schedule leaves fewer" in r:
+            text += " " + _("(no schedule leaves fewer firms without a meeting)")
+        return text
+    return _PID.sub(lambda m: names.get(int(m.group(1)), m.group(0)), r)
+
+
+# ------------------------------------------------------------------ figures
+
+
+@dataclass
+class Figures:
+    participants: int
+    requests: Counter
+    planned: int
+    held: int
+    no_shows: int
+    unreported: int
+    outcomes: Counter
+    deals: int
+    local_deals: int
+
+
+def fair_figures(fair: Fair) -> Figures:
+    participants = db.session.scalar(sa.select(sa.func.count(Participant.id)).where(Participant.fair_id == fair.id))
+    reqs = Counter(dict(db.session.execute(
+        sa.select(MeetingRequest.status, sa.func.count(MeetingRequest.id))
+        .where(MeetingRequest.fair_id == fair.id).group_by(MeetingRequest.status)).all()))
+    meetings = db.session.scalars(sa.select(Meeting).where(Meeting.fair_id == fair.id)).all()
+    held = sum(1 for m in meetings if m.held is True)
+    no_shows = sum(1 for m in meetings if m.held is False)
+    outcomes = Counter({o: 0 for o in OUTCOMES})
+    deals = local_deals = 0
+    for m in meetings:
+        if m.held is not True:
+            continue
+        o = m.outcome
+        if o:
+            outcomes[o] += 1
+        if o in DEAL_OUTCOMES:
+            deals += 1
+            if is_local(m.a.firm) and is_local(m.b.firm):
+                local_deals += 1
+    return Figures(participants, reqs, len(meetings), held, no_shows, len(meetings) - held - no_shows, outcomes,
+                   deals, local_deals)

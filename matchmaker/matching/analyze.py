@@ -1,0 +1,310 @@
+"""Text analysis: one pass per text, decided once and stored in the index.
+
+Japanese runs go through SudachiPy (sudachidict-core): split mode C morphemes
+are re-split into mode A parts; both the parts' and the compound's
+``normalized_form`` become index terms (めっき/メッキ/鍍金 -> 鍍金, 成形/成型 -> 成型).
+Latin runs are lower-cased words with a light stemmer; codes such as
+"PS-LX350H" or "SUS 304" are also joined ("pslx350h", "sus304") and broken
+into character 3-grams so partial model numbers still meet.
+
+The token stream is then matched against the bilingual vocabulary (greedy
+longest match over joined token keys) to give concept ids.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from .normalize import fold, fold_kana, nfkc, script_spans, strip_legal_forms
+from .stem import stem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .vocabulary import Vocabulary
+
+MAX_TEXT_CHARS = 20_000
+MAX_RUN_CHARS = 2_000  # Sudachi refuses very long inputs; long runs are chunked
+CODE_NGRAM = 3
+
+EN_STOP = frozenset(
+    """a an the and or of for to in on at by with from as is are be been was were we our you your
+    it its this that these those i me my us they them their will would can could should shall may
+    might must do does did done has have had not no yes any all per via into about over under than
+    then so such also only just more most other some each both very pcs pc etc e.g i.e ok please need
+    needs want wanted looking look like would approx about around up out new us ltd co inc""".split()
+)
+JA_STOP = frozenset(
+    fold(w)
+    for w in """こと もの 物 事 ため 為 よう 様 ところ 所 方 等 など 場合 他 以上 以下 程度 位 くらい ぐらい
+    する 為る ある 有る 在る いる 居る なる 成る できる 出来る 行う おこなう 致す いたす いただく 頂く 下さる くださる
+    おる 居る 思う 考える 願う 探す さがす 希望 お願い 願い 可能 対応 予定 相談 必要 ほしい 欲しい 助かる
+    有り難い ありがたい いい 良い よい 的 化 性 用 向け 中 内 個 件 台 本 枚 点 回 月 年 日 週 円 社 弊社 当社 御社 貴社
+    """.split()
+)
+_KEEP_POS = {"名詞", "動詞", "形容詞", "形状詞", "接頭辞"}
+_SENT_BREAK = re.compile(r"[。、,;:;!?()（）「」『』【】\[\]<>《》\n\r\t/|]")
+
+
+@dataclass(slots=True)
+class Token:
+    surf: str  # folded surface
+    norm: str  # folded normalised form (Sudachi normalized_form / stem)
+    content: bool  # a content word (index term)
+    latin: bool
+    raw: str  # original surface (for explanations)
+
+
+@dataclass
+class Analysis:
+    terms: dict[str, float] = field(default_factory=dict)
+    concepts: dict[str, str] = field(default_factory=dict)  # concept id -> surface that matched
+    unknown: list[str] = field(default_factory=list)  # content tokens (folded) for typo lookup
+    covered: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word term -> concepts it stands for
+    stream: list[Token | None] = field(default_factory=list)
+
+    @property
+    def length(self) -> float:
+        return sum(self.terms.values())
+
+
+# ------------------------------------------------------------------ Sudachi
+_sudachi_lock = threading.Lock()
+_sudachi = None
+
+
+def _tokenizer():
+    global _sudachi
+    if _sudachi is None:
+        with _sudachi_lock:
+            if _sudachi is None:
+                from sudachipy import Dictionary
+
+                d = Dictionary(dict="core")
+                make = getattr(d, "tokenizer", None) or d.create  # 0.7: tokenizer(); 0.6: create()
+                _sudachi = make()
+    return _sudachi
+
+
+_JA_CACHE: dict[str, list[tuple[list[Token], list[str]]]] = {}
+_JA_CACHE_MAX = 500_000
+
+
+def _analyse_ja_run(run: str) -> list[tuple[list[Token], list[str]]]:
+    """Mode C morphemes of a Japanese run, each as (mode-A tokens, extra compound terms). Cached."""
+    hit = _JA_CACHE.get(run)
+    if hit is not None:
+        return hit
+    from sudachipy import SplitMode
+
+    tok = _tokenizer()
+    out: list[tuple[list[Token], list[str]]] = []
+    for start in range(0, len(run), MAX_RUN_CHARS):
+        chunk = run[start : start + MAX_RUN_CHARS]
+        for m in tok.tokenize(chunk, SplitMode.C):
+            parts = (list(m.split(SplitMode.A)) if len(m.surface()) > 2 else []) or [m]
+            toks: list[Token] = []
+            for p in parts:
+                pos = p.part_of_speech()
+                surf = fold(p.surface())
+                norm = fold(p.normalized_form())
+                content = (
+                    pos[0] in _KEEP_POS
+                    and pos[1] not in ("数詞", "非自立可能")
+                    and norm not in JA_STOP
+                    and surf not in JA_STOP
+                    and not (len(norm) == 1 and "\u3040" <= norm <= "\u309f")
+                )
+                toks.append(Token(surf, norm, content, False, p.surface()))
+            extra: list[str] = []
+            if len(parts) > 1:
+                pos = m.part_of_speech()
+                cnorm = fold(m.normalized_form())
+                if pos[0] in _KEEP_POS and cnorm not in JA_STOP:
+                    extra.append(cnorm)
+            out.append((toks, extra))
+    if len(_JA_CACHE) >= _JA_CACHE_MAX:
+        _JA_CACHE.clear()
+    _JA_CACHE[run] = out
+    return out
+
+
+# ------------------------------------------------------------------- Latin
+_LAT_SPLIT = re.compile(r"[-./+&']")
+_ALNUM_PARTS = re.compile(r"[a-z]+|[0-9]+")
+
+
+_LAT_CACHE: dict[str, tuple[list[Token], list[tuple[str, float]]]] = {}
+
+
+def _latin_tokens(run: str) -> tuple[list[Token], list[tuple[str, float]]]:
+    """Tokens of one Latin run plus extra (term, weight) pairs: joined codes and their pieces. Cached."""
+    hit = _LAT_CACHE.get(run)
+    if hit is None:
+        hit = _latin_tokens_uncached(run)
+        if len(_LAT_CACHE) >= _JA_CACHE_MAX:
+            _LAT_CACHE.clear()
+        _LAT_CACHE[run] = hit
+    return hit
+
+
+def _latin_tokens_uncached(run: str) -> tuple[list[Token], list[tuple[str, float]]]:
+    low = run.casefold()
+    parts = [p for p in _LAT_SPLIT.split(low) if p]
+    raws = [p for p in _LAT_SPLIT.split(run) if p]
+    toks: list[Token] = []
+    extra: list[tuple[str, float]] = []
+    for p, r in zip(parts, raws):
+        has_digit = any(c.isdigit() for c in p)
+        has_alpha = any(c.isalpha() for c in p)
+        if has_digit:
+            norm = p
+            content = has_alpha or len(p) >= 3
+        else:
+            norm = stem(p)
+            content = p not in EN_STOP and len(p) >= 2
+        toks.append(Token(fold_kana(p), fold_kana(norm), content, True, r))
+        if has_digit and has_alpha and len(p) >= 3:
+            for piece in _ALNUM_PARTS.findall(p):
+                if (piece.isdigit() and len(piece) >= 3) or (piece.isalpha() and len(piece) >= 2):
+                    if piece != p:
+                        extra.append((piece, 0.5))
+    # model numbers without their variant suffix (colour/region letters after the last digit):
+    # "LDF6920WH" and "LDF6920BB" share "ldf6920"
+    for p in list(parts) + ["".join(parts)] if len(parts) > 1 else list(parts):
+        stem_ = _code_stem(p)
+        if stem_:
+            extra.append((stem_, 0.7))
+    if len(parts) > 1 and any(c.isdigit() for c in low) and (
+        any(c.isalpha() for c in low) or ("-" in low and sum(map(str.isdigit, low)) >= 6)
+    ):
+        joined = "".join(parts)
+        if len(joined) <= 24:
+            extra.append((joined, 1.0))
+    return toks, extra
+
+
+_CODE_STEM = re.compile(r"^(?=[a-z]*\d)([a-z0-9]*\d)([a-z]{1,4})$")
+
+
+def _code_stem(code: str) -> str | None:
+    m = _CODE_STEM.match(code)
+    if m and len(m.group(1)) >= 4 and any(c.isalpha() for c in m.group(1)):
+        return m.group(1)
+    return None
+
+
+def code_ngrams(code: str, n: int = CODE_NGRAM) -> list[str]:
+    if len(code) < n + 1:
+        return []
+    return ["#" + code[i : i + n] for i in range(len(code) - n + 1)]
+
+
+def _is_code(term: str) -> bool:
+    """Model numbers, part numbers, alloy grades: letters+digits (4+ chars) or long digit strings."""
+    if not term.isascii() or not term.isalnum():
+        return False
+    if term.isdigit():
+        return len(term) >= 6
+    return len(term) >= 4 and any(c.isdigit() for c in term) and any(c.isalpha() for c in term)
+
+
+# ---------------------------------------------------------------- analysis
+def tokenize(text: str) -> list[Token | None]:
+    """Token stream of a text; ``None`` marks a phrase break (punctuation)."""
+    return analyse(text).stream
+
+
+# Phrase separators (after NFKC): text is analysed segment by segment, and segments are cached,
+# so a phrase that many profiles share ("試作から量産まで", "ISO 9001") is analysed once per process.
+_SEGMENT_SPLIT = re.compile(r"[。、,;:!?()\[\]{}<>「」『』【】《》〈〉\n\r\t|・\u3000]+|\.(?=\s|$)")
+_SEG_CACHE: dict[tuple[str, int], "_Segment"] = {}
+_SEG_CACHE_MAX = 400_000
+
+
+@dataclass(slots=True)
+class _Segment:
+    terms: dict[str, float]
+    concepts: dict[str, str]
+    covered: dict[str, tuple[str, ...]]
+    stream: list[Token | None]
+
+
+def _segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
+    key = (seg, id(vocabulary) if vocabulary is not None else 0)
+    hit = _SEG_CACHE.get(key)
+    if hit is not None:
+        return hit
+    terms: dict[str, float] = {}
+    stream: list[Token | None] = []
+    joined: list[tuple[str, float]] = []
+    last_end = 0
+    for kind, run, start, end in script_spans(seg):
+        if start > last_end and not seg[last_end:start].isspace():
+            stream.append(None)  # a symbol between runs (×, ~, +, %) breaks phrases too
+        last_end = end
+        if kind == "ja":
+            for toks, extra in _analyse_ja_run(run):
+                stream.extend(toks)
+                for t in toks:
+                    if t.content:
+                        terms[t.norm] = terms.get(t.norm, 0.0) + 1.0
+                for e in extra:
+                    terms[e] = terms.get(e, 0.0) + 0.5
+        else:
+            toks, extras = _latin_tokens(run)
+            stream.extend(toks)
+            for t in toks:
+                if t.content:
+                    terms[t.norm] = terms.get(t.norm, 0.0) + 1.0
+            for e, w in extras:
+                terms[e] = terms.get(e, 0.0) + w
+                if w >= 1.0:
+                    joined.append((e, w))
+    # character n-grams of codes (model numbers, alloy grades) for partial matches
+    for term in [t.norm for t in stream if t is not None and t.latin and _is_code(t.norm)] + [
+        e for e, w in joined if _is_code(e)
+    ]:
+        for g in code_ngrams(term):
+            terms[g] = terms.get(g, 0.0) + 0.25
+    concepts: dict[str, str] = {}
+    covered: dict[str, tuple[str, ...]] = {}
+    if vocabulary is not None:
+        spans: list[tuple[int, int, tuple[str, ...]]] = []
+        concepts = vocabulary.match(stream, spans)
+        for a, b, cids in spans:
+            for t in stream[a:b]:
+                if t is not None and t.content:
+                    covered[t.norm] = covered.get(t.norm, ()) + cids
+    out = _Segment(terms, concepts, covered, stream)
+    if len(_SEG_CACHE) >= _SEG_CACHE_MAX:
+        _SEG_CACHE.clear()
+    _SEG_CACHE[key] = out
+    return out
+
+
+def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", keep_stream: bool = True) -> Analysis:
+    """Analyse a record or query text (and optional firm name) into terms and concepts."""
+    a = Analysis()
+    terms = a.terms
+    stream: list[Token | None] = []
+    for part in (strip_legal_forms(name) if name else "", text):
+        if not part:
+            continue
+        for seg in _SEGMENT_SPLIT.split(nfkc(part)[:MAX_TEXT_CHARS]):
+            if not seg or seg.isspace():
+                continue
+            sg = _segment(seg, vocabulary)
+            for k, v in sg.terms.items():
+                terms[k] = terms.get(k, 0.0) + v
+            for cid, surf in sg.concepts.items():
+                a.concepts.setdefault(cid, surf)
+            if keep_stream:  # queries: the words each concept stands for, and the token stream
+                for k, v in sg.covered.items():
+                    a.covered[k] = a.covered.get(k, ()) + v
+                stream.append(None)
+                stream.extend(sg.stream)
+    if keep_stream:
+        a.stream = stream
+        a.unknown = [t.norm for t in stream if t is not None and t.content]
+    return a

@@ -1,0 +1,782 @@
+"""The matching engine: records in, ranked matches with reasons out.
+
+Two stages. Retrieval: the query's words (BM25 weights) and concepts (with
+hierarchy credit) are summed over the inverted index postings; hard filters
+(certifications, scope, languages, owner, kind) remove rows; the best
+``pool_size`` rows are kept. Ranking: locality, language and freshness modify
+the relevance of the pool rows; the confidence thresholds decide what is shown.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from . import geo
+from .analyze import Analysis, analyse
+from .index import BulkWriter, InvertedIndex
+from .normalize import cert_key, fold
+from .places import mentioned_countries
+from .reasons import Reason
+from .records import Match, Query, Record
+from .scoring import bm25_saturation, category_overlap, freshness, idf, locality
+from .settings import Settings
+from .vocabulary import Vocabulary, default_vocabulary
+
+KIND_CODES = {"firm": 0, "offering": 1, "need": 2}
+CONCEPT = "c:"
+CERT = "!cert:"
+
+
+class _Interner:
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.names: list[str] = []
+
+    def get(self, value: str | None, create: bool = True) -> int:
+        if not value:
+            return -1
+        i = self.ids.get(value)
+        if i is None:
+            if not create:
+                return -2  # never equal to a stored value
+            i = len(self.names)
+            self.ids[value] = i
+            self.names.append(value)
+        return i
+
+
+class _Meta:
+    """Per-row metadata arrays (grown by doubling)."""
+
+    def __init__(self) -> None:
+        self.cap = 0
+        self.lat = np.zeros(0, np.float32)
+        self.lon = np.zeros(0, np.float32)
+        self.country = np.zeros(0, np.int32)
+        self.city = np.zeros(0, np.int32)
+        self.owner = np.zeros(0, np.int32)
+        self.kind = np.zeros(0, np.int8)
+        self.updated = np.zeros(0, np.float64)
+        self.langs = np.zeros(0, np.int64)
+        self.dl = np.zeros(0, np.float32)
+
+    def ensure(self, n: int) -> None:
+        if n <= self.cap:
+            return
+        cap = max(n, 2 * self.cap, 64)
+        for name, fill in (("lat", np.nan), ("lon", np.nan), ("country", -1), ("city", -1), ("owner", -1),
+                           ("kind", 0), ("updated", np.nan), ("langs", 0), ("dl", 0.0)):
+            old = getattr(self, name)
+            new = np.full(cap, fill, dtype=old.dtype)
+            new[: len(old)] = old
+            setattr(self, name, new)
+        self.cap = cap
+
+
+class Engine:
+    def __init__(self, settings: Settings | None = None, vocabulary: Vocabulary | None = None):
+        self.settings = settings or Settings()
+        self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
+        self._lock = threading.RLock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.index = InvertedIndex()
+        self._row_of: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._records: list[Record | None] = []
+        self._cats: list[tuple[str, ...]] = []
+        self._meta = _Meta()
+        self._countries = _Interner()
+        self._cities = _Interner()
+        self._owners = _Interner()
+        self._langs = _Interner()
+        self._avgdl = 0.0
+        self._len_sum = 0.0
+        self._typo_keys: dict[tuple[bool, int], list[str]] | None = None
+        self._explain_cache: OrderedDict[int, Analysis] = OrderedDict()
+
+    # ================================================================ build
+    def __len__(self) -> int:
+        return self.index.n_alive
+
+    @property
+    def count(self) -> int:
+        return self.index.n_alive
+
+    def analyse_record(self, r: Record) -> Analysis:
+        return analyse(r.text, self.vocabulary, name=r.name)
+
+    def build(self, records: Iterable[Record], workers: int = 1) -> None:
+        """Replace the whole index by these records (a later duplicate of an id wins).
+
+        ``workers`` > 1 analyses the texts in that many processes (fork), which pays off
+        from some ten thousand records on."""
+        recs = list(records)
+        last: dict[str, int] = {}
+        for i, r in enumerate(recs):
+            last[r.id] = i
+        if len(last) != len(recs):
+            recs = [recs[i] for i in sorted(last.values())]
+        with self._lock:
+            self._reset()
+            idx = self.index
+            writer = BulkWriter()
+            lens = np.zeros(len(recs), dtype=np.float32)
+            i = 0
+            for keys, rows, dls in self._feature_chunks(recs, workers):
+                # a chunk names its features once; map them to global columns, then every row by indexing
+                gids = np.fromiter((idx.col(k, create=True) for k in keys), dtype=np.int32, count=len(keys))
+                for local, vals in rows:
+                    writer.add(gids[local], vals)
+                lens[i : i + len(dls)] = dls
+                i += len(dls)
+            ptr, cols, tf = writer.arrays()
+            del writer
+            self._len_sum = float(lens.sum())
+            self._avgdl = self._len_sum / len(recs) if recs else 0.0
+            # BM25 saturation of the word features (not concepts/certifications), vectorised over all entries
+            is_word = np.fromiter((not f.startswith((CONCEPT, "!")) for f in idx.features), dtype=np.bool_,
+                                  count=len(idx.features))
+            if len(cols):
+                dl = np.repeat(lens, np.diff(ptr))
+                sat = _bm25_vec(tf, dl, self._avgdl or 1.0, self.settings)
+                tf = np.where(is_word[cols], sat, tf).astype(np.float32)
+            idx.bulk_arrays(ptr, cols, tf)
+            self._meta.ensure(len(recs))
+            self._meta.dl[: len(recs)] = lens
+            self._store_many(recs, 0)
+
+    def _feature_chunks(self, recs: list[Record], workers: int, chunk: int = 500) -> Iterable[_Chunk]:
+        """Records analysed in chunks, here or in ``workers`` forked processes (see :func:`_features_chunk`)."""
+        spans = [(i, min(i + chunk, len(recs))) for i in range(0, len(recs), chunk)]
+        if workers > 1 and len(recs) >= 2000:
+            import multiprocessing as mp
+
+            global _WORKER_ENGINE
+            _WORKER_ENGINE = self
+            self.vocabulary.keys  # build the key table once, before forking
+            _WORKER_RECORDS[:] = [recs]
+            try:
+                with mp.get_context("fork").Pool(workers) as pool:
+                    yield from pool.imap(_features_chunk, spans)
+            finally:
+                _WORKER_RECORDS.clear()
+                _WORKER_ENGINE = None
+            return
+        for a, b in spans:
+            yield _encode_chunk(self, recs[a:b])
+
+    def _record_features(self, r: Record) -> tuple[dict[str, float], float]:
+        a = analyse(r.text, self.vocabulary, name=r.name, keep_stream=False)
+        return self._raw_features(r, a.terms, a.concepts), _doc_len(a.terms)
+
+    def upsert(self, record: Record) -> None:
+        """Add or replace one record without rebuilding the index."""
+        a = analyse(record.text, self.vocabulary, name=record.name, keep_stream=False)
+        dl = _doc_len(a.terms)
+        with self._lock:
+            old = self._row_of.get(record.id)
+            if old is not None:
+                self._drop(old)
+            self._len_sum += dl
+            self._avgdl = self._len_sum / (self.index.n_alive + 1)
+            raw = self._raw_features(record, a.terms, list(a.concepts))
+            feats = {
+                k: (v if k.startswith((CONCEPT, "!")) else bm25_saturation(v, dl, self._avgdl, self.settings))
+                for k, v in raw.items()
+            }
+            row = self.index.add_delta(*self.index.encode(feats))
+            self._meta.ensure(row + 1)
+            self._meta.dl[row] = dl
+            self._store(record, row)
+            if self.index.delta_rows >= self.settings.merge_every:
+                self.index.merge()
+                self._typo_keys = None
+
+    def remove(self, record_id: str) -> bool:
+        with self._lock:
+            row = self._row_of.get(record_id)
+            if row is None:
+                return False
+            self._drop(row)
+            return True
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self._row_of
+
+    def get(self, record_id: str) -> Record | None:
+        row = self._row_of.get(record_id)
+        return self._records[row] if row is not None else None
+
+    def _drop(self, row: int) -> None:
+        rid = self._ids[row]
+        self._row_of.pop(rid, None)
+        self._len_sum = max(self._len_sum - float(self._meta.dl[row]), 0.0)
+        self.index.remove(row)
+        self._records[row] = None
+        self._cats[row] = ()
+        self._explain_cache.pop(row, None)
+
+    def _raw_features(self, r: Record, terms: dict[str, float], concepts: Iterable[str]) -> dict[str, float]:
+        """Raw term frequencies, concepts (with their ancestors) and certification features of a record."""
+        feats: dict[str, float] = dict(terms)
+        cset = set(concepts)
+        for tag in r.tags:
+            if tag in self.vocabulary:
+                cset.add(tag)
+            else:
+                for term, tf in analyse(tag, keep_stream=False).terms.items():
+                    feats[term] = feats.get(term, 0.0) + tf
+        for cid in cset:
+            feats[CONCEPT + cid] = 1.0
+            for anc in self.vocabulary.ancestors(cid):
+                feats[CONCEPT + anc] = 1.0
+        for c in r.certifications:
+            k = cert_key(c)
+            if k:
+                feats[CERT + k] = 1.0
+        return feats
+
+    def _store(self, r: Record, row: int) -> None:
+        self._store_many([r], row)
+
+    def _store_many(self, recs: Sequence[Record], first_row: int) -> None:
+        """Keep ids, records and per-row metadata (assigned column-wise, which matters at 1M rows)."""
+        m = self._meta
+        n = len(recs)
+        m.ensure(first_row + n)
+        lat, lon, country, city, owner, kind, upd, langs = [], [], [], [], [], [], [], []
+        keep = self.settings.store_records
+        for i, r in enumerate(recs):
+            row = first_row + i
+            self._row_of[r.id] = row
+            self._ids.append(r.id)
+            self._records.append(r if keep else None)
+            self._cats.append(tuple(c for c in (_clean_code(x) for x in r.categories) if c) if r.categories else ())
+            coords = geo.valid_coords(r.lat, r.lon) or geo.city_coords(r.city, r.country)
+            lat.append(coords[0] if coords else np.nan)
+            lon.append(coords[1] if coords else np.nan)
+            country.append(self._countries.get((r.country or "").upper() or None))
+            city.append(self._cities.get(_city_key(r.city, r.country)))
+            owner.append(self._owners.get(r.owner))
+            kind.append(KIND_CODES.get(r.kind, 0))
+            upd.append(_timestamp(r.updated_at))
+            bits = 0
+            for lang in r.languages:
+                j = self._langs.get(lang.lower()[:2])
+                if 0 <= j < 63:
+                    bits |= 1 << j
+            langs.append(bits)
+        sl = slice(first_row, first_row + n)
+        m.lat[sl], m.lon[sl] = lat, lon
+        m.country[sl], m.city[sl], m.owner[sl], m.kind[sl] = country, city, owner, kind
+        m.updated[sl], m.langs[sl] = upd, langs
+        assert len(self._ids) == first_row + n
+
+    # =============================================================== search
+    def search(
+        self,
+        query: Query,
+        top: int = 10,
+        offset: int = 0,
+        explain: bool = True,
+        group_by_owner: bool = False,
+        lang: str = "ja",
+    ) -> list[Match]:
+        with self._lock:
+            scored = self._score(query)
+            if scored is None:
+                return []
+            rows, final, parts = scored
+            s = self.settings
+            conf = parts["confidence"]
+            top_needed = s.min_top_score_capability if self._last_caps else s.min_top_score
+            if len(conf) == 0 or float(conf.max()) < top_needed:
+                return []  # nothing good enough: a no-answer query comes back empty
+            ok = conf >= s.min_score
+            rows, final = rows[ok], np.round(final[ok], 6)
+            parts = {k: v[ok] for k, v in parts.items()}
+            need = max(offset, 0) + max(top, 0)
+            if not group_by_owner and 0 < need < len(final):
+                # only the rows that can reach the page (all ties of the last place included) are sorted
+                cut = np.partition(final, len(final) - need)[len(final) - need]
+                keep = np.flatnonzero(final >= cut)
+            else:
+                keep = np.arange(len(final))
+            ids = {int(i): self._ids[int(rows[i])] for i in keep}
+            order = sorted(ids, key=lambda i: (-float(final[i]), ids[i]))  # score, then id: deterministic
+            if group_by_owner:
+                seen: set[int] = set()
+                grouped = []
+                for i in order:
+                    o = int(self._meta.owner[rows[i]])
+                    if o >= 0 and o in seen:
+                        continue
+                    seen.add(o)
+                    grouped.append(i)
+                order = grouped
+            order = order[max(offset, 0) : max(offset, 0) + max(top, 0)]
+            out = []
+            for i in order:
+                row = int(rows[i])
+                reasons = self._reasons(query, row, {k: float(v[i]) for k, v in parts.items()}) if explain else []
+                out.append(Match(ids[i], float(final[i]), reasons, self._records[row]))
+            return out
+
+    def candidates(self, query: Query) -> list[str]:
+        """Ids of the retrieval pool (after hard filters, before the score threshold)."""
+        with self._lock:
+            scored = self._score(query)
+            return [] if scored is None else [self._ids[r] for r in scored[0].tolist()]
+
+    # ---------------------------------------------------------------- query
+    def _query_terms(self, q: Query) -> tuple[Analysis, dict[int, float], float, dict[str, float], float]:
+        """Analyse the query: word weights per column, their normaliser, concept weights, normaliser."""
+        idx = self.index
+        n = max(idx.n_alive, 1)
+        a = analyse(q.text, self.vocabulary)
+        s = self.settings
+        words: dict[int, float] = {}
+        denom = 0.0
+        a.places, place_words = mentioned_countries(a.stream)  # type: ignore[attr-defined]
+        for term, qtf in a.terms.items():
+            if term in place_words:
+                continue  # country names act through the place evidence, not as words
+            col = idx.col(term)
+            df = idx.doc_freq(col)
+            w = idf(df, n) * min(qtf, 1.0)
+            if term.startswith("#"):
+                w *= s.code_ngram_weight / 0.25
+            elif term in a.covered:
+                # the word is represented by a concept (language-neutral); keep only a little of it literally
+                w *= s.covered_word_weight
+            elif df == 0:
+                # a word no record uses and the vocabulary does not know: mostly phrasing, a little evidence
+                w *= s.unknown_word_weight
+            denom += w
+            if df > 0:
+                words[col] = words.get(col, 0.0) + w
+        concepts = dict.fromkeys(a.concepts, 1.0)
+        for tag in q.tags:
+            if tag in self.vocabulary:
+                concepts[tag] = 1.0
+        # typo tolerance: content words the index has never seen -> nearest known word
+        for term in dict.fromkeys(a.unknown):
+            if idx.doc_freq(idx.col(term)) > 0 or not _typo_candidate(term, s.typo_min_chars):
+                continue
+            if self.vocabulary.lookup(term):
+                continue
+            hit = self._typo_lookup(term)
+            if hit is None:
+                continue
+            key, sim = hit
+            frac = sim / 100.0
+            for cid in self.vocabulary.lookup(key):
+                concepts.setdefault(cid, frac)
+                a.concepts.setdefault(cid, term)
+            col = idx.col(key)
+            if idx.doc_freq(col) > 0:
+                w = idf(idx.doc_freq(idx.col(term)), n) * frac
+                words[col] = max(words.get(col, 0.0), w)
+        cweights: dict[str, float] = {}
+        cdenom = 0.0
+        self._qconcept_w: dict[str, float] = {}
+        self._qconcept_dist: dict[str, dict[str, float]] = {}
+        credit = s.concept_parent_credit
+        kinds = s.concept_kind_weights
+        for cid, strength in concepts.items():
+            col = idx.col(CONCEPT + cid)
+            c = self.vocabulary.concepts.get(cid)
+            w = idf(idx.doc_freq(col), n) * strength * kinds.get(c.kind if c else "", 1.0)
+            cdenom += w
+            self._qconcept_w[cid] = w
+            anc = self.vocabulary.ancestors(cid)
+            dist = self._qconcept_dist.setdefault(cid, {})
+            if anc and credit > 0:
+                # credit of a record that has only the k-th ancestor: credit**k; sharing only the top-level
+                # category counts one level further away. Linear weights: exact = 1, parent-only = credit, ...
+                levels = [credit ** (k + 1) for k in range(len(anc))]
+                levels[-1] *= credit
+                dist[cid] = w * (1.0 - levels[0])
+                for k, p in enumerate(anc):
+                    nxt = levels[k + 1] if k + 1 < len(anc) else 0.0
+                    dist[p] = dist.get(p, 0.0) + w * (levels[k] - nxt)
+            else:
+                dist[cid] = w
+            for c, v in dist.items():
+                cweights[c] = cweights.get(c, 0.0) + v
+        return a, words, denom, cweights, cdenom
+
+    def _typo_lookup(self, term: str) -> tuple[str, float] | None:
+        """Nearest known word (vocabulary key or an index word used by 2+ records) of the same script
+        and about the same length, if rapidfuzz's ratio reaches ``typo_cutoff``."""
+        from rapidfuzz import fuzz, process
+
+        if self._typo_keys is None:
+            keys = set(k for k in self.vocabulary.keys if _typo_candidate(k, 3))
+            df = self.index.df
+            for f, c in self.index.feature_id.items():
+                if not f.startswith(("#", CONCEPT, "!")) and df[c] >= 2 and _typo_candidate(f, 3):
+                    keys.add(f)
+            buckets: dict[tuple[bool, int], list[str]] = {}
+            for k in sorted(keys):
+                buckets.setdefault((k.isascii(), len(k)), []).append(k)
+            self._typo_keys = buckets  # type: ignore[assignment]
+        buckets = self._typo_keys  # type: ignore[assignment]
+        slack = max(1, len(term) // 4)
+        choices: list[str] = []
+        for n in range(len(term) - slack, len(term) + slack + 1):
+            choices.extend(buckets.get((term.isascii(), n), ()))
+        if not choices:
+            return None
+        hit = process.extractOne(term, choices, scorer=fuzz.ratio, score_cutoff=self.settings.typo_cutoff)
+        if hit is None or hit[0] == term:
+            return None
+        return hit[0], float(hit[1])
+
+    def _score(self, q: Query) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None:
+        s = self.settings
+        idx = self.index
+        n = idx.n_rows
+        if n == 0 or idx.n_alive == 0 or not (q.text or "").strip() and not q.tags:
+            return None
+        a, words, denom, cweights, cdenom = self._query_terms(q)
+        if denom <= 0 and cdenom <= 0:
+            return None
+        # one weighted sum: words (BM25) and concepts (idf x concept_weight) share the normaliser,
+        # so a concept counts as much as the share of the query it stands for
+        wt = s.text_weight if denom > 0 else 0.0
+        wc = s.concept_weight if cdenom > 0 else 0.0
+        total = wt * denom + wc * cdenom
+        if total <= 0:
+            return None
+        self._last_total = total
+        # one pass over the postings of all query features (words and concepts share the normaliser)
+        weights: dict[int, float] = {col: w * wt / total for col, w in words.items()}
+        for c, w in cweights.items():
+            col = idx.col(CONCEPT + c)
+            if col >= 0:
+                weights[col] = weights.get(col, 0.0) + w * wc / total
+        rel_all = idx.accumulate(weights, n)
+        cand = np.flatnonzero(rel_all)
+        cand = cand[idx.alive[cand]]
+        if len(cand) == 0:
+            return None
+        caps = self._capabilities(a)
+        self._last_caps = bool(caps)
+        if caps and s.capability_gate < 1.0:
+            # capability gate: a record offering none of the capabilities the query names is at best weak
+            share = wc * sum(self._qconcept_w.get(c, 0.0) for c in caps) / total
+            gate = 1.0 - (1.0 - s.capability_gate) * min(1.0, share / max(s.capability_share_full, 1e-6))
+            cap_cols: set[int] = set()
+            for cid in caps:
+                for c in (cid, *self.vocabulary.ancestors(cid)[: s.capability_gate_levels]):
+                    col = idx.col(CONCEPT + c)
+                    if col >= 0:
+                        cap_cols.add(col)
+            has_cap = idx.values_for(cand, dict.fromkeys(cap_cols, 1.0)) > 0
+            rel_all[cand] = np.where(has_cap, rel_all[cand], rel_all[cand] * gate)
+        cand = self._filter(q, cand)
+        if len(cand) == 0:
+            return None
+        if len(cand) > s.pool_size:
+            part = np.argpartition(-rel_all[cand], s.pool_size - 1)[: s.pool_size]
+            cand = cand[part]
+        rel = rel_all[cand].astype(np.float64)
+        text_part = idx.values_for(cand, {col: w * wt / total for col, w in words.items()})
+        parts: dict[str, np.ndarray] = {"text": text_part, "concept": np.maximum(rel - text_part, 0.0)}
+        # confidence for the thresholds: relevance blended with capability coverage (how much of what the
+        # query needs done the record offers, 0..1 with hierarchy credit), so that a record covering the
+        # whole capability passes even for a long, chatty query, and one offering none of it does not
+        conf = rel
+        if caps and s.capability_coverage_weight > 0:
+            cap_w: dict[int, float] = {}
+            cap_den = 0.0
+            for cid in caps:
+                cap_den += self._qconcept_w.get(cid, 0.0)
+                for c, v in self._qconcept_dist.get(cid, {}).items():
+                    col = idx.col(CONCEPT + c)
+                    if col >= 0:
+                        cap_w[col] = cap_w.get(col, 0.0) + v
+            if cap_den > 0:
+                cov = np.minimum(idx.values_for(cand, cap_w) / cap_den, 1.0)
+                beta = s.capability_coverage_weight
+                conf = (1 - beta) * rel + beta * cov
+        # ---- category (only when the query names industry codes)
+        qcats = [_clean_code(c) for c in q.categories if _clean_code(c)]
+        if qcats and s.category_weight > 0:
+            cat = np.array([category_overlap(qcats, self._cats[r])[0] for r in cand.tolist()], dtype=np.float64)
+            rel = (rel + s.category_weight * cat) / (1.0 + s.category_weight)
+            parts["category"] = cat
+        # ---- locality
+        m = self._meta
+        qpos = _query_coords(q)
+        qcountry = self._countries.get((q.country or "").upper() or None, create=False)
+        ccountry = m.country[cand]
+        same_country = (ccountry == qcountry) & (qcountry >= 0)
+        if qpos is not None:
+            dist = geo.haversine_km(qpos[0], qpos[1], m.lat[cand].astype(np.float64), m.lon[cand].astype(np.float64))
+        else:
+            dist = np.full(len(cand), np.nan)
+        qcity = self._cities.get(_city_key(q.city, q.country), create=False)
+        same_city = (m.city[cand] == qcity) & (qcity >= 0)
+        if q.prefer == "local":
+            known = ~np.isnan(dist) | same_city
+        else:
+            known = (ccountry >= 0) & (qcountry >= 0)
+        loc, lw = locality(dist, same_city, same_country, known, q.prefer, s)
+        parts["locality"] = loc
+        parts["distance"] = dist
+        parts["same_city"] = same_city.astype(np.float64)
+        parts["same_country"] = same_country.astype(np.float64)
+        final = rel * (1.0 - lw + lw * loc)
+        # ---- countries named in the query text
+        mentioned = a.places  # type: ignore[attr-defined]
+        if mentioned and s.place_mention_weight > 0:
+            ids = [self._countries.get(c, create=False) for c in mentioned]
+            inside = np.isin(ccountry, ids)
+            pf = np.where(ccountry >= 0, inside.astype(np.float64), s.unknown_locality)
+            final = final * (1.0 - s.place_mention_weight + s.place_mention_weight * pf)
+            parts["place"] = pf
+        # ---- language
+        qbits = self._lang_bits(q.languages)
+        if qbits:
+            cbits = m.langs[cand]
+            shared = (cbits & qbits) != 0
+            langv = np.where(cbits == 0, 0.5, shared.astype(np.float64))
+            cross = ~same_country
+            lwv = np.where(cross, s.language_weight_cross_border, s.language_weight)
+            final = final * (1.0 - lwv + lwv * langv)
+            parts["language"] = langv
+        # ---- freshness
+        if s.freshness_weight > 0:
+            upd = m.updated[cand]
+            if not np.all(np.isnan(upd)):
+                now = datetime.now(timezone.utc).timestamp()
+                fr = freshness((now - upd) / 86400.0, s)
+                final = final * (1.0 - s.freshness_weight + s.freshness_weight * fr)
+                parts["fresh"] = (now - upd) / 86400.0
+        parts["relevance"] = rel
+        parts["confidence"] = conf
+        self._last_query_analysis = a
+        self._last_query_weights = (words, denom)
+        return cand, np.clip(final, 0.0, 1.0), parts
+
+    def _capabilities(self, a: Analysis) -> list[str]:
+        kinds = self.settings.capability_kinds
+        out = []
+        for cid in a.concepts:
+            c = self.vocabulary.concepts.get(cid)
+            if c is not None and c.kind in kinds:
+                out.append(cid)
+        return out
+
+    def _lang_bits(self, langs: Sequence[str] | None) -> int:
+        bits = 0
+        for lang in langs or ():
+            i = self._langs.get(lang.lower()[:2], create=False)
+            if 0 <= i < 63:
+                bits |= 1 << i
+        return bits
+
+    def _filter(self, q: Query, cand: np.ndarray) -> np.ndarray:
+        idx = self.index
+        m = self._meta
+        keep = np.ones(len(cand), dtype=bool)
+        for c in q.required_certifications:
+            k = cert_key(c)
+            if not k:
+                continue
+            col = idx.col(CERT + k)
+            if col < 0:
+                return cand[:0]
+            keep &= np.isin(cand, idx.posting(col).rows)
+        if q.exclude_owner:
+            o = self._owners.get(q.exclude_owner, create=False)
+            keep &= m.owner[cand] != o
+        if q.kinds is not None:
+            codes = [KIND_CODES.get(k, -1) for k in q.kinds]
+            keep &= np.isin(m.kind[cand], codes)
+        if q.languages_filter is not None:
+            bits = self._lang_bits(q.languages_filter)
+            keep &= (m.langs[cand] & bits) != 0
+        qcountry = self._countries.get((q.country or "").upper() or None, create=False)
+        scope = (q.scope or "any").lower()
+        ccountry = m.country[cand]
+        if q.prefer == "overseas" or scope == "overseas":
+            if qcountry != -1:  # asker's country known: only firms elsewhere (unknown country excluded)
+                keep &= (ccountry != qcountry) & (ccountry >= 0)
+        if scope == "domestic" and qcountry != -1:
+            keep &= ccountry == qcountry
+        limit = q.max_distance_km
+        if scope == "local":
+            limit = min(limit, self.settings.local_radius_km) if limit is not None else self.settings.local_radius_km
+        if limit is not None:
+            qpos = _query_coords(q)
+            if qpos is not None:
+                d = geo.haversine_km(qpos[0], qpos[1], m.lat[cand].astype(np.float64), m.lon[cand].astype(np.float64))
+                qcity = self._cities.get(_city_key(q.city, q.country), create=False)
+                keep &= (d <= limit) | ((m.city[cand] == qcity) & (qcity >= 0))
+        return cand[keep]
+
+    # -------------------------------------------------------------- reasons
+    def _record_analysis(self, row: int) -> Analysis | None:
+        hit = self._explain_cache.get(row)
+        if hit is not None:
+            self._explain_cache.move_to_end(row)
+            return hit
+        r = self._records[row]
+        if r is None:
+            return None
+        a = self.analyse_record(r)
+        self._explain_cache[row] = a
+        if len(self._explain_cache) > 4096:
+            self._explain_cache.popitem(last=False)
+        return a
+
+    def _reasons(self, q: Query, row: int, part: dict[str, float]) -> list[Reason]:
+        idx = self.index
+        s = self.settings
+        qa: Analysis = self._last_query_analysis
+        out: list[Reason] = []
+        rcols = set(idx.row(row)[0].tolist())
+        ra = self._record_analysis(row)
+        rconcepts = ra.concepts if ra else {}
+        covered: set[str] = set()
+        for cid, qsurf in qa.concepts.items():
+            col = idx.col(CONCEPT + cid)
+            if col in rcols:
+                rsurf = rconcepts.get(cid) or next(
+                    (sf for rc, sf in rconcepts.items() if cid in self.vocabulary.ancestors(rc)), ""
+                )
+                w = s.concept_weight * self._qconcept_w.get(cid, 0.0) / self._last_total
+                out.append(Reason("capability", _concept_data(self.vocabulary, cid, qsurf, rsurf, False), w))
+                covered.add(fold(qsurf))
+            else:
+                for anc in self.vocabulary.ancestors(cid):
+                    if idx.col(CONCEPT + anc) in rcols:
+                        rsurf = next((sf for rc, sf in rconcepts.items() if rc == anc or anc in self.vocabulary.ancestors(rc)), "")
+                        w = s.concept_weight * self._qconcept_w.get(cid, 0.0) / self._last_total
+                        out.append(Reason("capability", _concept_data(self.vocabulary, anc, qsurf, rsurf, True),
+                                          w * s.concept_parent_credit))
+                        break
+        words, _denom = self._last_query_weights
+        surf_of = {}
+        for t in qa.stream:
+            if t is not None and t.content:
+                surf_of.setdefault(t.norm, t.raw)
+        shared = []
+        for col, w in sorted(words.items(), key=lambda kv: -kv[1]):
+            term = idx.features[col]
+            if term.startswith("#") or term.isdigit() or col not in rcols:
+                continue
+            raw = surf_of.get(term, term)
+            if fold(raw) in covered:
+                continue
+            shared.append(raw)
+            if len(shared) >= 5:
+                break
+        if shared:
+            out.append(Reason("text", {"query_terms": shared}, part.get("text", 0.0) * s.text_weight))
+        if "category" in part and part["category"] > 0:
+            hits = category_overlap([_clean_code(c) for c in q.categories], self._cats[row])[1]
+            out.append(Reason("category", {"codes": hits}, part["category"] * s.category_weight))
+        m = self._meta
+        if part.get("same_city"):
+            out.append(Reason("same_city", {"city": self._records[row].city if self._records[row] else q.city}))
+        elif not math.isnan(part.get("distance", math.nan)) and q.prefer != "overseas":
+            out.append(Reason("distance", {"km": round(part["distance"], 1)}))
+        c = int(m.country[row])
+        if q.prefer == "overseas" and c >= 0:
+            out.append(Reason("overseas", {"country": self._countries.names[c]}))
+        if q.required_certifications:
+            out.append(Reason("certification", {"certifications": list(q.required_certifications)}))
+        if part.get("language", 0) >= 1.0 and (q.prefer == "overseas" or not part.get("same_country")):
+            qb = self._lang_bits(q.languages)
+            common = [self._langs.names[i] for i in range(min(len(self._langs.names), 63)) if (qb >> i) & 1 and (int(m.langs[row]) >> i) & 1]
+            out.append(Reason("language", {"languages": common}))
+        if "fresh" in part and not math.isnan(part["fresh"]) and part["fresh"] <= 90:
+            out.append(Reason("fresh", {"days": int(part["fresh"])}))
+        return out
+
+
+def _concept_data(vocab: Vocabulary, cid: str, qsurf: str, rsurf: str, partial: bool) -> dict:
+    c = vocab.concepts.get(cid)
+    return {
+        "concept": cid,
+        "label_ja": c.ja if c else cid,
+        "label_en": c.en if c else cid,
+        "query_term": qsurf,
+        "record_term": rsurf,
+        "partial": partial,
+    }
+
+
+def _doc_len(terms: dict[str, float]) -> float:
+    return float(sum(v for k, v in terms.items() if not k.startswith("#"))) or 1.0
+
+
+def _bm25_vec(tf: np.ndarray, dl: np.ndarray, avg: float, s: Settings) -> np.ndarray:
+    k1, b = s.bm25_k1, s.bm25_b
+    norm = k1 * (1.0 - b + b * dl / max(avg, 1e-6))
+    return tf * (k1 + 1.0) / (tf + norm) / (k1 + 1.0)
+
+
+_Chunk = tuple[list[str], list[tuple[np.ndarray, np.ndarray]], list[float]]
+_WORKER_ENGINE: "Engine | None" = None
+_WORKER_RECORDS: list[list[Record]] = []
+
+
+def _features_chunk(span: tuple[int, int]) -> _Chunk:
+    """Runs in a forked worker: the engine and the records were inherited from the parent."""
+    assert _WORKER_ENGINE is not None
+    return _encode_chunk(_WORKER_ENGINE, _WORKER_RECORDS[0][span[0] : span[1]])
+
+
+def _encode_chunk(engine: "Engine", recs: Sequence[Record]) -> _Chunk:
+    """(feature strings of the chunk, per record (local feature ids, values), per record doc length)."""
+    local: dict[str, int] = {}
+    rows = []
+    dls = []
+    for r in recs:
+        raw, dl = engine._record_features(r)
+        ids = [local.setdefault(k, len(local)) for k in raw]
+        rows.append((np.array(ids, dtype=np.int32), np.array(list(raw.values()), dtype=np.float32)))
+        dls.append(dl)
+    return list(local), rows, dls
+
+
+def _typo_candidate(term: str, min_chars: int) -> bool:
+    if any(c.isdigit() for c in term):
+        return False
+    if term.isascii():
+        return len(term) >= min_chars and term.isalpha()
+    return len(term) >= 3
+
+
+def _clean_code(code: str) -> str:
+    return "".join(ch for ch in str(code).upper() if ch.isalnum())
+
+
+def _city_key(city: str | None, country: str | None) -> str | None:
+    if not city:
+        return None
+    return fold(city).strip() + "|" + (country or "").upper()
+
+
+def _timestamp(dt: datetime | None) -> float:
+    if dt is None:
+        return math.nan
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.timestamp()
+
+
+def _query_coords(q: Query) -> tuple[float, float] | None:
+    return geo.valid_coords(q.lat, q.lon) or geo.city_coords(q.city, q.country)

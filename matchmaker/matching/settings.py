@@ -1,0 +1,94 @@
+"""Every weight and threshold of the engine in one place."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, fields
+from typing import Any, Mapping
+
+
+@dataclass
+class Settings:
+    # --- relevance: one weighted sum over the query's words and concepts, normalised by what a perfect
+    # match would get: (text_weight * sum idf*bm25 + concept_weight * sum idf*kind*credit) / (same, all 1)
+    text_weight: float = 1.0  # words (Sudachi normalised forms, stems, codes), BM25 weighted
+    concept_weight: float = 1.5  # vocabulary concepts (cross-lingual)
+    concept_parent_credit: float = 0.3  # credit when only the parent (or a sibling) matches; grandparent: 0.3^2
+    # what a need is about counts more than its context: per concept kind multiplier
+    concept_kind_weights: dict[str, float] = field(default_factory=lambda: {
+        "process": 1.0, "service": 1.0, "product": 0.8, "equipment": 0.6, "material": 0.5,
+        "industry": 0.4, "certification": 0.3,
+    })
+    covered_word_weight: float = 0.3  # query words that a concept stands for keep this share as plain words
+    unknown_word_weight: float = 0.3  # query words no record uses and no concept covers (phrasing)
+    category_weight: float = 0.15  # shared industry code (JSIC), only when the query names categories
+    # --- capabilities (concepts of these kinds are "what the query needs done")
+    capability_kinds: tuple[str, ...] = ("process", "service")
+    capability_coverage_weight: float = 0.6  # share of capability coverage in the confidence (thresholds)
+    capability_gate: float = 1.0  # <1: multiply the score of records offering none of the capabilities
+    capability_gate_levels: int = 1  # ... where the concept itself or this many ancestors count as offered
+    capability_share_full: float = 0.4  # ... fully applied once capabilities are this share of the query
+    bm25_k1: float = 0.8
+    bm25_b: float = 0.75
+    code_ngram_weight: float = 0.5  # weight of character 3-grams of model numbers / codes
+    # --- typo tolerance (query words unknown to the index are mapped to the nearest known word)
+    typo_cutoff: float = 80.0  # rapidfuzz ratio, 0..100
+    typo_min_chars: int = 4  # Latin words shorter than this are never corrected (Japanese: 3)
+    # --- locality: "how much nearness counts" is a city policy setting
+    locality_weight_local: float = 0.35  # prefer="local"
+    locality_weight_any: float = 0.2  # prefer="any": domestic firms a little ahead of firms abroad
+    local_radius_km: float = 30.0
+    distance_scale_km: float = 60.0  # beyond the radius the locality score decays with this scale
+    unknown_locality: float = 0.5  # record or query without a location
+    # --- countries named in the query text ("made in Japan", "タイの工場"): firms there come first
+    place_mention_weight: float = 0.3
+    # --- language
+    language_weight: float = 0.05  # same country
+    language_weight_cross_border: float = 0.05  # candidate in another country than the asker
+    # --- freshness
+    freshness_weight: float = 0.05
+    freshness_half_life_days: float = 365.0
+    # --- output
+    # Thresholds apply to the match confidence: relevance blended with capability coverage (see
+    # capability_coverage_weight). A query is answered only if its best candidate reaches min_top_score
+    # (min_top_score_capability when the query names capabilities, where the confidence is better
+    # calibrated); then every candidate down to min_score is shown.
+    min_score: float = 0.05
+    min_top_score: float = 0.08
+    min_top_score_capability: float = 0.26
+    pool_size: int = 400  # candidates kept after retrieval for full scoring
+    # --- index maintenance
+    merge_every: int = 2000  # upserts kept in the small delta segment before merging
+    store_records: bool = True  # keep Record objects so results carry them
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any] | None) -> "Settings":
+        """Override defaults from a config mapping (unknown keys are ignored, types coerced)."""
+        base = cls()
+        if not mapping:
+            return base
+        known = {f.name: f for f in fields(cls)}
+        changes: dict[str, Any] = {}
+        for key, value in mapping.items():
+            key = key.lower().removeprefix("matching_")
+            f = known.get(key)
+            if f is None or value is None:
+                continue
+            default = getattr(base, key)
+            try:
+                if isinstance(default, dict):
+                    value = {**default, **{str(k): float(v) for k, v in dict(value).items()}}
+                elif isinstance(default, tuple):
+                    value = tuple(str(v) for v in (value.split(",") if isinstance(value, str) else value))
+                elif isinstance(default, bool):
+                    value = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
+                elif isinstance(default, int):
+                    value = int(value)
+                elif isinstance(default, float):
+                    value = float(value)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"setting {key}: cannot use {value!r}") from exc
+            changes[key] = value
+        return dataclasses.replace(base, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)

@@ -1,0 +1,4 @@
+"""python -m matchmaker.scheduling INSTANCE.json > SCHEDULE.json"""
+from .cli import main
+
+main()

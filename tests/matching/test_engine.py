@@ -1,0 +1,211 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from matchmaker.matching import Engine, Query, Record, Settings
+
+from matching_fixtures import BANGKOK, CHIGASAKI, FUJISAWA
+
+
+def ids(matches):
+    return [m.id for m in matches]
+
+
+def q(text, at=FUJISAWA, **kw):
+    kw.setdefault("country", "JP")
+    kw.setdefault("city", "Fujisawa")
+    lat, lon = at if at else (None, None)
+    return Query(text=text, lat=lat, lon=lon, **kw)
+
+
+# ----------------------------------------------------------------- evidence
+def test_text_and_variants(engine):
+    res = ids(engine.search(q("無電解ニッケルめっき 30個")))
+    assert set(res[:3]) == {"P1", "P2", "P3"}
+
+
+def test_cross_lingual_concepts(engine):
+    res = ids(engine.search(q("electroless nickel plating of steel shafts", country="US", city=None, at=None)))
+    assert {"P1", "P2", "P3"} <= set(res[:3])
+    res = ids(engine.search(q("アルミの陽極酸化をお願いしたい")))
+    assert res[0] == "A1"
+
+
+def test_hierarchy_gives_partial_credit(engine):
+    full = {m.id: m.score for m in engine.search(q("無電解ニッケルめっき"))}
+    assert "P1" in full
+    # a zinc-only plater would still be related through process.plating
+    e2 = Engine(engine.settings, engine.vocabulary)
+    e2.build([Record("Z", text="亜鉛めっき専門"), Record("N", text="ソフトウェア開発")])
+    res = e2.search(Query(text="無電解ニッケルめっき"))
+    assert ids(res) == ["Z"]
+    assert res[0].reasons and res[0].reasons[0].data.get("partial") is True
+
+
+def test_locality_prefers_near_for_local(engine):
+    res = ids(engine.search(q("無電解ニッケルめっき", prefer="local")))
+    assert res.index("P1") < res.index("P2") < res.index("P3")
+
+
+def test_same_city_reason(engine):
+    m = engine.search(q("無電解ニッケルめっき", prefer="local"))[0]
+    assert m.id == "P1"
+    kinds = [r.kind for r in m.reasons]
+    assert "same_city" in kinds
+    assert "同じ市内" in [r.text("ja") for r in m.reasons]
+    assert "in the same city" in [r.text("en") for r in m.reasons]
+
+
+def test_distance_reason_in_km(engine):
+    m = [x for x in engine.search(q("アルマイト", prefer="local")) if x.id == "A1"][0]
+    d = [r for r in m.reasons if r.kind == "distance"][0]
+    assert 5 < d.data["km"] < 10 and d.text("ja").startswith("距離")
+
+
+def test_overseas_preference_only_abroad(engine):
+    res = ids(engine.search(q("無電解ニッケルめっき", prefer="overseas")))
+    assert res == ["P3"]
+
+
+def test_certification_is_a_hard_filter_and_normalised(engine):
+    res = ids(engine.search(q("射出成形", required_certifications=["ISO 13485"])))
+    assert res == ["M1"]  # the record states "ISO13485"
+    assert engine.search(q("めっき", required_certifications=["ISO 13485"])) == []
+    assert engine.search(q("めっき", required_certifications=["Unknown Cert 123"])) == []
+
+
+def test_language_evidence_and_filter(engine):
+    res = ids(engine.search(q("plating", languages=["en"], languages_filter=["en"])))
+    assert res == ["P3"]
+    m = engine.search(q("electroless nickel plating", languages=["en"], prefer="overseas"))[0]
+    lang = [r for r in m.reasons if r.kind == "language"]
+    assert lang and "英語" in lang[0].text("ja")
+
+
+def test_category_evidence(records, vocab):
+    e = Engine(Settings(min_score=0.0), vocab)
+    e.build(records)
+    with_cat = {m.id: m.score for m in e.search(Query(text="成型", categories=["18"]))}
+    without = {m.id: m.score for m in e.search(Query(text="成型"))}
+    assert with_cat["M1"] > without["M1"] * 0.99
+
+
+def test_freshness(vocab):
+    now = datetime.now(timezone.utc)
+    e = Engine(Settings(min_score=0.0, freshness_weight=0.3), vocab)
+    e.build([Record("old", text="板金加工", updated_at=now - timedelta(days=2000)),
+             Record("new", text="板金加工", updated_at=now - timedelta(days=1))])
+    assert ids(e.search(Query(text="板金"))) == ["new", "old"]
+
+
+def test_min_score_threshold_leaves_unrelated_queries_empty(engine):
+    assert engine.search(q("作業服のロゴ刺繍")) == []
+    e = Engine(Settings(min_score=0.99), engine.vocabulary)
+    e.build([Record("x", text="板金加工")])
+    assert e.search(Query(text="板金加工 と 塗装 と 組立")) == []
+
+
+def test_scope_filters(engine):
+    assert set(ids(engine.search(q("めっき", scope="local")))) == {"P1"}
+    assert "P3" not in ids(engine.search(q("めっき", scope="domestic")))
+    assert ids(engine.search(q("めっき", scope="overseas"))) == ["P3"]
+    assert "P2" not in ids(engine.search(q("めっき", max_distance_km=100)))
+
+
+def test_exclude_owner_and_group_by_owner(records, vocab):
+    e = Engine(Settings(min_score=0.0), vocab)
+    e.build(records + [Record("P1b", text="無電解ニッケルめっき ラック処理", owner="F1")])
+    res = ids(e.search(Query(text="無電解ニッケルめっき"), group_by_owner=True))
+    assert len([i for i in res if i in ("P1", "P1b")]) == 1
+    assert not {"P1", "P1b"} & set(ids(e.search(Query(text="無電解ニッケルめっき", exclude_owner="F1"))))
+
+
+def test_top_and_offset(engine):
+    all_ = ids(engine.search(q("めっき"), top=10))
+    assert ids(engine.search(q("めっき"), top=1, offset=1)) == all_[1:2]
+
+
+def test_scores_are_between_0_and_1_and_sorted(engine):
+    res = engine.search(q("ステンレス 板金 溶接"))
+    assert all(0.0 <= m.score <= 1.0 for m in res)
+    assert [m.score for m in res] == sorted((m.score for m in res), reverse=True)
+    assert res[0].record is not None and res[0].record.id == res[0].id
+
+
+def test_typo_tolerance(engine):
+    assert ids(engine.search(q("アルマイド処理")))[:1] == ["A1"]  # アルマイド -> アルマイト
+    assert "T1" in ids(engine.search(q("ステレンスのシャフト")))  # ステレンス -> ステンレス
+    assert ids(engine.search(q("alminum anodize")))[:1] == ["A1"]  # alminum -> aluminum
+    assert "T1" in ids(engine.search(q("CNC machinning of SUS304 shafts")))  # machinning -> machin(ing)
+
+
+# ------------------------------------------------------------ index updates
+def test_upsert_replace_remove(engine):
+    n = len(engine)
+    engine.upsert(Record("NEW", text="金型の設計製作 射出成形"))
+    assert len(engine) == n + 1 and "NEW" in ids(engine.search(Query(text="射出成形")))
+    engine.upsert(Record("NEW", text="ソフトウェア開発"))  # replace: old text is gone
+    assert len(engine) == n + 1
+    assert "NEW" not in ids(engine.search(Query(text="射出成形")))
+    assert "NEW" in ids(engine.search(Query(text="ソフトウェア開発")))
+    assert engine.remove("NEW") and not engine.remove("NEW")
+    assert len(engine) == n and "NEW" not in ids(engine.search(Query(text="ソフトウェア開発")))
+    assert engine.remove("P1")
+    assert "P1" not in ids(engine.search(Query(text="めっき")))
+
+
+def test_many_upserts_merge_into_the_base_segment(vocab):
+    e = Engine(Settings(min_score=0.2, merge_every=5), vocab)
+    e.build([Record("a", text="板金")])
+    for i in range(12):
+        e.upsert(Record(f"r{i}", text=f"めっき 工場{i}"))
+    e.upsert(Record("a", text="アルマイト"))
+    assert e.index.delta_rows < 5
+    assert len(e) == 13
+    assert set(ids(e.search(Query(text="めっき"), top=20))) == {f"r{i}" for i in range(12)}
+    assert ids(e.search(Query(text="アルマイト"))) == ["a"]
+    assert e.search(Query(text="板金")) == []
+
+
+def test_empty_engine_and_empty_queries(vocab):
+    e = Engine(vocabulary=vocab)
+    assert e.search(Query(text="めっき")) == [] and len(e) == 0
+    e.build([Record("a", text="めっき")])
+    for text in ("", "   ", "\n\t", "。、！"):
+        assert e.search(Query(text=text)) == []
+
+
+# ---------------------------------------------------------------- bad input
+@pytest.mark.parametrize("text", [
+    "めっき" * 35_000,
+    "めっき\x00\x07\x1b[31m 加工\u200b",
+    "めっき 🔩🏭✨ 加工",
+    "めっき plating Galvanik гальваника 電鍍 도금",
+    "\ud800 broken surrogate めっき".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+])
+def test_odd_texts_never_crash(engine, text):
+    res = engine.search(Query(text=text))
+    assert isinstance(res, list)
+
+
+@pytest.mark.parametrize("lat,lon", [(None, None), (999, 999), (float("nan"), 10.0), ("abc", "x"), (91, 0)])
+def test_bad_coordinates_are_treated_as_absent(vocab, lat, lon):
+    e = Engine(Settings(min_score=0.0), vocab)
+    e.build([Record("a", text="めっき", lat=lat, lon=lon), Record("b", text="めっき", lat=35.3, lon=139.4)])
+    res = e.search(Query(text="めっき", lat=lat, lon=lon, prefer="local"))
+    assert set(ids(res)) == {"a", "b"}
+
+
+def test_record_from_dict_tolerates_junk():
+    r = Record.from_dict({"id": 5, "name": None, "text": None, "lat": "x", "languages": "ja", "certifications": None,
+                          "updated_at": "not a date"})
+    assert r.id == "5" and r.lat is None and r.languages == ["ja"] and r.updated_at is None
+
+
+def test_settings_from_mapping():
+    s = Settings.from_mapping({"MATCHING_MIN_SCORE": "0.3", "local_radius_km": 50, "unknown": 1,
+                               "concept_kind_weights": {"material": 0.9}, "store_records": "false"})
+    assert s.min_score == 0.3 and s.local_radius_km == 50.0 and s.store_records is False
+    assert s.concept_kind_weights["material"] == 0.9 and s.concept_kind_weights["process"] == 1.0
+    with pytest.raises(ValueError):
+        Settings.from_mapping({"min_score": "high"})

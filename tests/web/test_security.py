@@ -1,0 +1,197 @@
+"""HTTP hardening: security headers, session cookie flags, error pages (HTML with the site's layout,
+JSON for API clients), odd input that must not reach the database as a 500."""
+from __future__ import annotations
+
+import pytest
+
+from matchmaker.models import User
+
+from .conftest import PASSWORD, count, counts, form_errors, text
+
+
+def cookie_header(r, name: str) -> str | None:
+    for value in r.headers.getlist("Set-Cookie"):
+        if value.startswith(name + "="):
+            return value
+    return None
+
+
+def flags(header: str) -> set[str]:
+    return {part.strip().lower() for part in header.split(";")[1:]}
+
+
+# ------------------------------------------------------------------ headers
+
+
+def test_security_headers(client):
+    for path in ("/", "/firms/", "/account/login", "/no-such-page", "/api/no-such-thing"):
+        r = client.get(path)
+        assert r.headers["X-Content-Type-Options"] == "nosniff", path
+        assert r.headers["X-Frame-Options"] == "DENY", path
+        assert r.headers["Referrer-Policy"] == "same-origin", path
+        csp = r.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, path
+        assert "unsafe-eval" not in csp and "script-src 'self'" in csp, path
+
+
+# ------------------------------------------------------------------ cookies
+
+
+def test_session_cookie_flags_over_http(client, member):
+    r = client.post("/account/login", data={"email": member.email, "password": PASSWORD})
+    header = cookie_header(r, "session")
+    assert header, r.headers.getlist("Set-Cookie")
+    f = flags(header)
+    assert "httponly" in f and "samesite=lax" in f
+    assert "secure" not in f  # plain HTTP (development): a Secure cookie would never come back
+
+
+def test_session_cookie_secure_over_https(https_client, member):
+    r = https_client.post("/account/login", data={"email": member.email, "password": PASSWORD},
+                          base_url="https://localhost")
+    assert r.status_code == 302
+    header = cookie_header(r, "session")
+    assert header
+    f = flags(header)
+    assert {"secure", "httponly", "samesite=lax"} <= f
+    # and the session works over HTTPS
+    assert https_client.get("/account/settings", base_url="https://localhost").status_code == 200
+
+
+def test_language_switch_cookie_flags_over_https(https_client):
+    r = https_client.post("/account/language", data={"lang": "en"}, base_url="https://localhost")
+    f = flags(cookie_header(r, "session"))
+    assert {"secure", "httponly", "samesite=lax"} <= f
+
+
+def test_remember_cookie_flags(https_client, member):
+    r = https_client.post("/account/login", data={"email": member.email, "password": PASSWORD, "remember": "y"},
+                          base_url="https://localhost")
+    header = cookie_header(r, "remember_token")
+    assert header, "no remember-me cookie"
+    f = flags(header)
+    assert "httponly" in f and "samesite=lax" in f
+    assert "secure" in f, "the long-lived remember-me cookie is sent over plain HTTP too"
+
+
+# ------------------------------------------------------------------ error pages
+
+
+def has_layout(html: str) -> bool:
+    return "<html lang=" in html and "navbar" in html and 'href="/about"' in html and "</footer>" in html
+
+
+def test_404_page_has_site_layout(client):
+    r = client.get("/no-such-page")
+    assert r.status_code == 404
+    assert r.mimetype == "text/html"
+    assert has_layout(text(r)) and "404" in text(r)
+
+
+def test_403_page_has_site_layout(client, auth, member, other_member):
+    auth.login(other_member.email)
+    r = client.get(f"/firms/{member.firm_id}/edit")
+    assert r.status_code == 403
+    assert has_layout(text(r)) and "403" in text(r)
+
+
+def test_405_page_has_site_layout(client):
+    r = client.get("/account/logout")
+    assert r.status_code == 405
+    assert has_layout(text(r))
+
+
+def test_404_json_for_api_paths(client):
+    r = client.get("/api/no-such-thing")
+    assert r.status_code == 404
+    assert r.is_json
+    body = r.get_json()
+    assert body["ok"] is False and body["error"]["code"] == 404
+    assert body["error"]["title"] and body["error"]["message"]
+
+
+def test_404_json_when_client_accepts_json(client):
+    r = client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert r.status_code == 404
+    assert r.is_json and r.get_json()["error"]["code"] == 404
+
+
+def test_browser_accept_header_gets_html(client):
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    r = client.get("/no-such-page", headers={"Accept": accept})
+    assert r.status_code == 404 and r.mimetype == "text/html"
+    r = client.get("/no-such-page", headers={"Accept": "*/*"})
+    assert r.mimetype == "text/html"
+
+
+def test_403_json_when_client_accepts_json(client, auth, member, other_member):
+    auth.login(other_member.email)
+    r = client.post(f"/firms/{member.firm_id}/edit", data={"name": "x"}, headers={"Accept": "application/json"})
+    assert r.status_code == 403
+    assert r.is_json and r.get_json()["error"]["code"] == 403
+
+
+def test_500_page_hides_details(app, client):
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/boom-for-test", "boom_for_test", boom)
+    app.add_url_rule("/api/boom-for-test", "api_boom_for_test", boom)
+    r = client.get("/boom-for-test")
+    assert r.status_code == 500
+    assert has_layout(text(r)) and "secret internals" not in text(r)
+    r = client.get("/api/boom-for-test")
+    assert r.status_code == 500 and r.get_json()["error"]["code"] == 500
+    assert "secret internals" not in text(r)
+
+
+# ------------------------------------------------------------------ odd input never becomes a 500
+
+
+def test_nul_byte_in_register_email(client):
+    before = counts()
+    r = client.post("/account/register", data={"name": "x", "email": "a\x00b@example.com", "password": "abc-12345678",
+                                               "password2": "abc-12345678", "firm_name": "x", "city": "藤沢市",
+                                               "country": "JP", "accept": "y"})
+    assert r.status_code == 200 and form_errors(text(r))
+    assert counts() == before
+
+
+def test_nul_byte_in_login(client, member):
+    r = client.post("/account/login", data={"email": "member\x00@example.com", "password": PASSWORD})
+    assert r.status_code == 200
+    assert client.get("/account/settings").status_code == 302
+
+
+def test_nul_byte_in_search(client):
+    wrong = []
+    for path in ("/firms/", "/needs/", "/offerings/"):
+        for params in ({"q": "a\x00b"}, {"city": "\x00"}, {"certification": "\x00"}):
+            r = client.get(path, query_string=params)
+            if r.status_code != 200:
+                wrong.append(f"{path} {params!r}: {r.status_code}")
+    assert not wrong
+
+
+@pytest.mark.parametrize("path", ["/firms/", "/needs/", "/offerings/"])
+def test_huge_page_number(client, path):
+    r = client.get(path, query_string={"page": "99999999999999999999"})
+    assert r.status_code == 200
+
+
+def test_huge_ids_are_404(client, auth, member):
+    auth.login(member.email)
+    wrong = []
+    for path in ("/firms/{}", "/firms/{}/edit", "/needs/{}", "/offerings/{}", "/needs/{}/edit", "/offerings/{}/delete"):
+        for ident in ("2147483648", "99999999999999999999"):
+            r = client.get(path.format(ident))
+            if r.status_code != 404:
+                wrong.append(f"{path.format(ident)}: {r.status_code}")
+    assert not wrong
+
+
+def test_passwords_never_stored_plain(client, make):
+    user = make.user(email="plain@example.com", password="plain-text-123")
+    assert user.password_hash != "plain-text-123" and "plain-text-123" not in user.password_hash
+    assert user.password_hash.startswith("scrypt:")
+    assert count(User) == 1
