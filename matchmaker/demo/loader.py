@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..firms.service import apply_location
-from ..models import ChangeLog, Firm, FirmFacet, Need, Offering, User
+from ..models import ChangeLog, Firm, Need, Offering, User
 
 DEMO_PASSWORD = "matchmaker-demo-2026"
 DEMO_DOMAIN = "demo.example.com"
@@ -54,16 +54,10 @@ def database_has_data() -> bool:
 
 
 def reset_database() -> None:
-    for model in (ChangeLog, FirmFacet, Need, Offering, User, Firm):
-        db.session.execute(sa.delete(model))
-    _reset_extra_tables()
-
-
-def _reset_extra_tables() -> None:
-    """Later areas (trade fairs, notifications) register their tables here to be emptied on reset."""
+    """Empty every table (dependants first); the session forgets the deleted rows."""
     for table in reversed(db.metadata.sorted_tables):
-        if table.name not in {"users", "firms", "firm_facets", "offerings", "needs", "change_log", "alembic_version"}:
-            db.session.execute(table.delete())
+        db.session.execute(table.delete())
+    db.session.expunge_all()
 
 
 def load_demo(reset: bool = False, today: date | None = None) -> DemoSummary:
