@@ -94,18 +94,7 @@ def view(kinds: str, item_id: int):
 @firm_required
 def create(kinds: str):
     kind = _kind(kinds)
-    form = kind.form()
-    _prepare(form, current_locale())
-    if form.validate_on_submit():
-        item = kind.model(firm_id=current_user.firm_id, status=kind.open_status)
-        form.populate_obj(item)
-        db.session.add(item)
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for("market.view", kinds=kinds, item_id=item.id))
-    return render_template("market/edit.html", kind=kind, kinds=kinds, form=form, item=None,
-                           tag_suggestions=capability_suggestions(current_locale()),
-                           cert_suggestions=certification_labels())
+    return _edit_form(kind, kinds, None)
 
 
 @bp.route("/<any(offerings, needs):kinds>/<int:item_id>/edit", methods=["GET", "POST"])
@@ -114,9 +103,17 @@ def edit(kinds: str, item_id: int):
     kind = _kind(kinds)
     item = get_or_404(kind.model, item_id)
     require_own_firm(item.firm_id)
+    return _edit_form(kind, kinds, item)
+
+
+def _edit_form(kind: Kind, kinds: str, item):
+    """Create (item None) or edit a listing of the signed-in user's firm; one commit."""
     form = kind.form(obj=item)
     _prepare(form, current_locale())
     if form.validate_on_submit():
+        if item is None:
+            item = kind.model(firm_id=current_user.firm_id, status=kind.open_status)
+            db.session.add(item)
         form.populate_obj(item)
         db.session.commit()
         flash(_("Saved."), "success")
