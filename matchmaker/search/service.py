@@ -66,6 +66,9 @@ def _reasons(match) -> list[str]:
         if r.kind == "fresh":  # counts in the score, but says nothing a buyer needs to read
             continue
         text = r.text(loc)
+        if r.kind == "category" and r.data.get("codes"):  # industry names rather than bare JSIC codes
+            names = [reference.industry(c).label(loc) if reference.industry(c) else c for c in r.data["codes"]]
+            text = ("同じ業種: " if loc == "ja" else "same industry: ") + ("、" if loc == "ja" else ", ").join(names)
         if text and text not in seen:
             seen.add(text)
             out.append(text)
@@ -117,8 +120,11 @@ def suppliers_for_need(need: Need, top: int = 10) -> SupplierResults:
             if hit.firm.id not in seen and len(result.hits) < top:
                 seen.add(hit.firm.id)
                 result.hits.append(hit)
-    min_local = float(current_app.config.get("MATCHMAKER_LOCAL_GOOD_SCORE", 0.5))
-    result.local_enough = any(h.tier == "local" and h.score >= min_local for h in result.hits)
+    # "Good enough" is relative: a local firm close to the best match found anywhere (the engine
+    # already dropped what is below its minimum score).
+    ratio = float(current_app.config.get("MATCHMAKER_LOCAL_GOOD_RATIO", 0.6))
+    best = max((h.score for h in result.hits), default=0.0)
+    result.local_enough = any(h.tier == "local" and h.score >= ratio * best for h in result.hits)
     return result
 
 

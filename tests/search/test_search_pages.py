@@ -184,3 +184,21 @@ def test_reindex_command_makes_processes_rebuild(app, runner, market):
     built = index.built_at
     index.refresh()
     assert index.built_at > built
+
+
+def test_need_page_says_when_no_local_supplier_is_good_enough(app, client, auth, make, market):
+    from matchmaker.search.service import suppliers_for_need
+
+    local_need = make.need(market["buyer"], title="シャフトの無電解ニッケルめっき", supplier_scope="domestic")
+    with app.test_request_context():  # reasons are worded in the request's language
+        assert suppliers_for_need(local_need).local_enough
+    far_need = make.need(market["buyer"], title="板金筐体のレーザー切断と曲げ加工", description="sheet metal laser cutting",
+                         supplier_scope="anywhere")
+    with app.test_request_context():
+        result = suppliers_for_need(far_need)
+    assert result.hits and result.hits[0].firm.name.startswith("Bangkok")
+    assert not result.local_enough
+    user = make.user(firm=market["buyer"], email="buyer@example.com", locale="en")
+    auth.login(user.email)
+    html = client.get(f"/needs/{far_need.id}").get_data(as_text=True)
+    assert "No local supplier fits this need well enough" in html
