@@ -69,6 +69,9 @@ def default_config(instance_path: str) -> dict:
         "MATCHMAKER_HOME_CITY": "藤沢市",
         "MATCHMAKER_HOME_COUNTRY": "JP",
         "MATCHMAKER_REDIS_URL": os.environ.get("REDIS_URL"),
+        "MATCHMAKER_LOCAL_RADIUS_KM": 30,
+        "MATCHMAKER_SEARCH_LIMIT": "60 per minute",
+        "MATCHMAKER_SCHEDULER_TIME_LIMIT": 20,
     }
 
 

@@ -409,7 +409,7 @@ def unread_count(user) -> int:
 
 
 def scheduler_time_limit() -> float:
-    return float(current_app.config.get("MATCHMAKER_SCHEDULER_TIME_LIMIT", 20))
+    return float(current_app.config["MATCHMAKER_SCHEDULER_TIME_LIMIT"])
 
 
 def acquire_scheduler_lock(fair_id: int, stale_after: float) -> str:
