@@ -70,6 +70,8 @@ def default_config(instance_path: str) -> dict:
         "MATCHMAKER_HOME_COUNTRY": "JP",
         "MATCHMAKER_REDIS_URL": os.environ.get("REDIS_URL"),
         "MATCHMAKER_LOCAL_RADIUS_KM": 30,
+        # "Needs you can answer" lists a need when the firm would be recommended for it at least this well.
+        "MATCHMAKER_ANSWERABLE_MIN_SCORE": 0.15,
         "MATCHMAKER_SEARCH_LIMIT": "60 per minute",
         "MATCHMAKER_SCHEDULER_TIME_LIMIT": 20,
     }

@@ -152,6 +152,7 @@ def _answerable(firm: Firm, query: Query, own_ids: set[str], top: int) -> list[H
     back. The need's required certifications, scope and distance thus apply as they do there.
     """
     index = get_index()
+    min_score = float(current_app.config["MATCHMAKER_ANSWERABLE_MIN_SCORE"])
     pool = index.demand.candidates(query)[:ANSWERABLE_POOL]
     needs = {f"n{n.id}": n for n in db.session.scalars(sa.select(Need).where(Need.id.in_([int(i[1:]) for i in pool])))} if pool else {}
     hits: list[Hit] = []
@@ -159,7 +160,8 @@ def _answerable(firm: Firm, query: Query, own_ids: set[str], top: int) -> list[H
         need = needs.get(rid)
         if need is None or not need.is_open or need.firm_id == firm.id or not _scope_allows(need, firm):
             continue
-        mine = [m for m in index.supply.search(need_query(need), top=50, explain=True) if m.id in own_ids]
+        mine = [m for m in index.supply.search(need_query(need), top=50, explain=True)
+                if m.id in own_ids and m.score >= min_score]
         if mine:
             hits.append(Hit(firm=need.firm, score=mine[0].score, reasons=_reasons(mine[0]), need=need))
     return sorted(hits, key=lambda h: (-h.score, h.need.id))[:top]
