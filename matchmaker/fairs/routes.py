@@ -186,8 +186,8 @@ def edit(fair: Fair):
         lost = [m for m in _meetings(fair) if m.slot not in new_keys or m.table_no > form.tables.data]
         if lost:
             form.meeting_minutes.errors.append(_(
-                "%(n)d scheduled meetings would lose their slot or table. Remove the schedule first "
-                "(run the scheduler again after the change) or keep the slots.", n=len(lost)))
+                "%(n)d scheduled meetings would lose their slot or table, so the change is refused. "
+                "Keep the slots and the number of tables as they are.", n=len(lost)))
         else:
             _fill_fair(fair, form)
             service.touch(fair)

@@ -13,7 +13,7 @@ def city_error(city: str, country: str) -> str | None:
     if not city:
         return _("Please enter the city.")
     if (country or "JP") == "JP" and reference.find_place(city, "JP") is None:
-        return _("Unknown municipality: %(city)s. Please write it as in 藤沢市 or Fujisawa.", city=city)
+        return _("Unknown municipality: %(city)s. Please write it like 藤沢市 or Fujisawa.", city=city)
     return None
 
 

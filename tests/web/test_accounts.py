@@ -78,7 +78,7 @@ def test_register_duplicate_email_case_insensitive(client, make, email):
     assert counts() == before
 
 
-MUNI = "Unknown municipality: %(city)s. Please write it as in 藤沢市 or Fujisawa."
+MUNI = "Unknown municipality: %(city)s. Please write it like 藤沢市 or Fujisawa."
 BAD_INPUT = {
     "missing name": ({"name": ""}, "This field is required.", {}),
     "missing email": ({"email": None}, "This field is required.", {}),

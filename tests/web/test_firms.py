@@ -108,7 +108,7 @@ BAD = {
     "website without tld": ({"website": "https://localhost"}, "Enter a full address such as https://example.com", {}),
     "javascript website": ({"website": "javascript:alert(1)"}, "Enter a full address such as https://example.com", {}),
     "unknown municipality": ({"city": "Atlantis"},
-                             "Unknown municipality: %(city)s. Please write it as in 藤沢市 or Fujisawa.",
+                             "Unknown municipality: %(city)s. Please write it like 藤沢市 or Fujisawa.",
                              {"city": "Atlantis"}),
     "missing name": ({"name": ""}, "This field is required.", {}),
     "control characters": ({"description_ja": "説明\x00"}, "Please remove control characters from this field.", {}),
