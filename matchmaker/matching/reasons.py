@@ -4,21 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-_LANG_JA = {"ja": "日本語", "en": "英語", "zh": "中国語", "ko": "韓国語", "th": "タイ語", "vi": "ベトナム語",
-            "de": "ドイツ語", "fr": "フランス語", "es": "スペイン語", "pt": "ポルトガル語", "ms": "マレー語",
-            "id": "インドネシア語", "tl": "タガログ語", "it": "イタリア語", "ru": "ロシア語", "hi": "ヒンディー語"}
+from ..reference import language_name as _reference_language_name
 
 
 def language_name(code: str, lang: str) -> str:
-    if lang.startswith("ja"):
-        return _LANG_JA.get(code, code)
-    try:
-        import pycountry
-
-        hit = pycountry.languages.get(alpha_2=code)
-        return hit.name if hit else code
-    except Exception:  # pragma: no cover - pycountry missing or odd code
-        return code
+    """The language's name in Japanese or English (the product's reference data, one list)."""
+    return _reference_language_name(code, "ja" if lang.startswith("ja") else "en")
 
 
 @dataclass
