@@ -235,6 +235,25 @@ def _segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
     hit = _SEG_CACHE.get(key)
     if hit is not None:
         return hit
+    out = analyse_segment(seg, vocabulary)
+    if len(_SEG_CACHE) >= _SEG_CACHE_MAX:
+        _SEG_CACHE.clear()
+    _SEG_CACHE[key] = out
+    return out
+
+
+def segments(text: str, name: str = "") -> Iterable[str]:
+    """The phrase segments of a record's name (legal form removed) and text, in order."""
+    for part in (strip_legal_forms(name) if name else "", text):
+        if not part:
+            continue
+        for seg in _SEGMENT_SPLIT.split(nfkc(part)[:MAX_TEXT_CHARS]):
+            if seg and not seg.isspace():
+                yield seg
+
+
+def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
+    """Analyse one phrase segment (uncached; see :func:`_segment`)."""
     terms: dict[str, float] = {}
     stream: list[Token | None] = []
     joined: list[tuple[str, float]] = []
@@ -276,11 +295,7 @@ def _segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
             for t in stream[a:b]:
                 if t is not None and t.content:
                     covered[t.norm] = covered.get(t.norm, ()) + cids
-    out = _Segment(terms, concepts, covered, stream)
-    if len(_SEG_CACHE) >= _SEG_CACHE_MAX:
-        _SEG_CACHE.clear()
-    _SEG_CACHE[key] = out
-    return out
+    return _Segment(terms, concepts, covered, stream)
 
 
 def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", keep_stream: bool = True) -> Analysis:
@@ -288,22 +303,17 @@ def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", k
     a = Analysis()
     terms = a.terms
     stream: list[Token | None] = []
-    for part in (strip_legal_forms(name) if name else "", text):
-        if not part:
-            continue
-        for seg in _SEGMENT_SPLIT.split(nfkc(part)[:MAX_TEXT_CHARS]):
-            if not seg or seg.isspace():
-                continue
-            sg = _segment(seg, vocabulary)
-            for k, v in sg.terms.items():
-                terms[k] = terms.get(k, 0.0) + v
-            for cid, surf in sg.concepts.items():
-                a.concepts.setdefault(cid, surf)
-            if keep_stream:  # queries: the words each concept stands for, and the token stream
-                for k, v in sg.covered.items():
-                    a.covered[k] = a.covered.get(k, ()) + v
-                stream.append(None)
-                stream.extend(sg.stream)
+    for seg in segments(text, name):
+        sg = _segment(seg, vocabulary)
+        for k, v in sg.terms.items():
+            terms[k] = terms.get(k, 0.0) + v
+        for cid, surf in sg.concepts.items():
+            a.concepts.setdefault(cid, surf)
+        if keep_stream:  # queries: the words each concept stands for, and the token stream
+            for k, v in sg.covered.items():
+                a.covered[k] = a.covered.get(k, ()) + v
+            stream.append(None)
+            stream.extend(sg.stream)
     if keep_stream:
         a.stream = stream
         a.unknown = [t.norm for t in stream if t is not None and t.content]

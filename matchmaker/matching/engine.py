@@ -8,16 +8,20 @@ the relevance of the pool rows; the confidence thresholds decide what is shown.
 """
 from __future__ import annotations
 
+import gc
 import math
+import os
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from . import geo
 from .analyze import Analysis, analyse
+from .encode import CERT, CONCEPT, Chunk, ChunkEncoder
 from .index import BulkWriter, InvertedIndex
 from .normalize import cert_key, fold
 from .places import mentioned_countries
@@ -28,8 +32,6 @@ from .settings import Settings
 from .vocabulary import Vocabulary, default_vocabulary
 
 KIND_CODES = {"firm": 0, "offering": 1, "need": 2}
-CONCEPT = "c:"
-CERT = "!cert:"
 
 
 class _Interner:
@@ -123,17 +125,17 @@ class Engine:
             last[r.id] = i
         if len(last) != len(recs):
             recs = [recs[i] for i in sorted(last.values())]
-        with self._lock:
+        with self._lock, _cyclic_gc_paused():
             self._reset()
             idx = self.index
             writer = BulkWriter()
             lens = np.zeros(len(recs), dtype=np.float32)
+            maps: dict[int, _IdMap] = {}  # per encoder (process): its feature ids -> index columns
             i = 0
-            for keys, rows, dls in self._feature_chunks(recs, workers):
-                # a chunk names its features once; map them to global columns, then every row by indexing
-                gids = np.fromiter((idx.col(k, create=True) for k in keys), dtype=np.int32, count=len(keys))
-                for local, vals in rows:
-                    writer.add(gids[local], vals)
+            for source, (new, ptr, cols, vals, dls) in self._feature_chunks(recs, workers):
+                m = maps.setdefault(source, _IdMap())
+                m.extend(idx.col(k, create=True) for k in new)
+                writer.add_many(m.array()[cols], vals, np.diff(ptr))
                 lens[i : i + len(dls)] = dls
                 i += len(dls)
             ptr, cols, tf = writer.arrays()
@@ -152,8 +154,8 @@ class Engine:
             self._meta.dl[: len(recs)] = lens
             self._store_many(recs, 0)
 
-    def _feature_chunks(self, recs: list[Record], workers: int, chunk: int = 500) -> Iterable[_Chunk]:
-        """Records analysed in chunks, here or in ``workers`` forked processes (see :func:`_features_chunk`)."""
+    def _feature_chunks(self, recs: list[Record], workers: int, chunk: int = 500) -> Iterable[tuple[int, Chunk]]:
+        """Records encoded in chunks, here or in ``workers`` forked processes, as (encoder, chunk) pairs."""
         spans = [(i, min(i + chunk, len(recs))) for i in range(0, len(recs), chunk)]
         if workers > 1 and len(recs) >= 2000:
             import multiprocessing as mp
@@ -164,13 +166,14 @@ class Engine:
             _WORKER_RECORDS[:] = [recs]
             try:
                 with mp.get_context("fork").Pool(workers) as pool:
-                    yield from pool.imap(_features_chunk, spans)
+                    yield from pool.imap(_encode_span, spans)
             finally:
                 _WORKER_RECORDS.clear()
                 _WORKER_ENGINE = None
             return
+        encoder = ChunkEncoder(self.vocabulary)
         for a, b in spans:
-            yield _encode_chunk(self, recs[a:b])
+            yield 0, encoder.encode(recs[a:b])
 
     def _record_features(self, r: Record) -> tuple[dict[str, float], float]:
         a = analyse(r.text, self.vocabulary, name=r.name, keep_stream=False)
@@ -178,15 +181,13 @@ class Engine:
 
     def upsert(self, record: Record) -> None:
         """Add or replace one record without rebuilding the index."""
-        a = analyse(record.text, self.vocabulary, name=record.name, keep_stream=False)
-        dl = _doc_len(a.terms)
+        raw, dl = self._record_features(record)
         with self._lock:
             old = self._row_of.get(record.id)
             if old is not None:
                 self._drop(old)
             self._len_sum += dl
             self._avgdl = self._len_sum / (self.index.n_alive + 1)
-            raw = self._raw_features(record, a.terms, list(a.concepts))
             feats = {
                 k: (v if k.startswith((CONCEPT, "!")) else bm25_saturation(v, dl, self._avgdl, self.settings))
                 for k, v in raw.items()
@@ -728,28 +729,49 @@ def _bm25_vec(tf: np.ndarray, dl: np.ndarray, avg: float, s: Settings) -> np.nda
     return tf * (k1 + 1.0) / (tf + norm) / (k1 + 1.0)
 
 
-_Chunk = tuple[list[str], list[tuple[np.ndarray, np.ndarray]], list[float]]
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Millions of new objects and none in a cycle: the cyclic collector would only cost time (and, in
+    forked workers, copy the parent's pages by touching them). Reference counting still frees memory."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 _WORKER_ENGINE: "Engine | None" = None
 _WORKER_RECORDS: list[list[Record]] = []
+_WORKER_ENCODER: list[tuple[int, ChunkEncoder]] = []
 
 
-def _features_chunk(span: tuple[int, int]) -> _Chunk:
+def _encode_span(span: tuple[int, int]) -> tuple[int, Chunk]:
     """Runs in a forked worker: the engine and the records were inherited from the parent."""
     assert _WORKER_ENGINE is not None
-    return _encode_chunk(_WORKER_ENGINE, _WORKER_RECORDS[0][span[0] : span[1]])
+    pid = os.getpid()
+    if not _WORKER_ENCODER or _WORKER_ENCODER[0][0] != pid:
+        _WORKER_ENCODER[:] = [(pid, ChunkEncoder(_WORKER_ENGINE.vocabulary))]
+    return pid, _WORKER_ENCODER[0][1].encode(_WORKER_RECORDS[0][span[0] : span[1]])
 
 
-def _encode_chunk(engine: "Engine", recs: Sequence[Record]) -> _Chunk:
-    """(feature strings of the chunk, per record (local feature ids, values), per record doc length)."""
-    local: dict[str, int] = {}
-    rows = []
-    dls = []
-    for r in recs:
-        raw, dl = engine._record_features(r)
-        ids = [local.setdefault(k, len(local)) for k in raw]
-        rows.append((np.array(ids, dtype=np.int32), np.array(list(raw.values()), dtype=np.float32)))
-        dls.append(dl)
-    return list(local), rows, dls
+class _IdMap:
+    """A growing int32 table from an encoder's feature ids to index columns."""
+
+    def __init__(self) -> None:
+        self._a = np.zeros(1024, dtype=np.int32)
+        self._n = 0
+
+    def extend(self, cols: Iterable[int]) -> None:
+        for c in cols:
+            if self._n == len(self._a):
+                self._a = np.concatenate([self._a, np.zeros(len(self._a), dtype=np.int32)])
+            self._a[self._n] = c
+            self._n += 1
+
+    def array(self) -> np.ndarray:
+        return self._a[: self._n]
 
 
 def _typo_candidate(term: str, min_chars: int) -> bool:

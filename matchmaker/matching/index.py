@@ -77,18 +77,6 @@ class InvertedIndex:
         return np.array(cols, dtype=np.int32), np.array(list(feats.values()), dtype=np.float32)
 
     # ------------------------------------------------------------ updates
-    def bulk(self, rows: "list[tuple[np.ndarray, np.ndarray]] | BulkWriter") -> range:
-        """Replace everything by these rows (from :meth:`encode` or a :class:`BulkWriter`)."""
-        if isinstance(rows, BulkWriter):
-            ptr, cols, vals = rows.arrays()
-        else:
-            lens = np.fromiter((len(c) for c, _ in rows), dtype=np.int64, count=len(rows))
-            ptr = np.zeros(len(rows) + 1, dtype=np.int64)
-            np.cumsum(lens, out=ptr[1:])
-            cols = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int32)
-            vals = np.concatenate([v for _, v in rows]) if rows else np.zeros(0, np.float32)
-        return self.bulk_arrays(ptr, cols, vals)
-
     def bulk_arrays(self, ptr: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> range:
         """Replace everything by rows given as CSR arrays (row pointer, column ids, values)."""
         n = len(ptr) - 1
@@ -235,10 +223,11 @@ class BulkWriter:
         self.vals = array("f")
         self.lens = array("q")
 
-    def add(self, cols: np.ndarray, vals: np.ndarray) -> None:
-        self.cols.frombytes(cols.tobytes())
-        self.vals.frombytes(vals.tobytes())
-        self.lens.append(len(cols))
+    def add_many(self, cols: np.ndarray, vals: np.ndarray, lens: np.ndarray) -> None:
+        """Several rows at once: their columns and values end to end, and each row's length."""
+        self.cols.frombytes(cols.astype(np.int32, copy=False).tobytes())
+        self.vals.frombytes(vals.astype(np.float32, copy=False).tobytes())
+        self.lens.frombytes(lens.astype(np.int64, copy=False).tobytes())
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lens = np.frombuffer(self.lens, dtype=np.int64) if len(self.lens) else np.zeros(0, np.int64)

@@ -1,0 +1,130 @@
+"""Bulk encoding of records into sparse feature rows, for building a whole index.
+
+A record's features are the sum of its phrase segments' features (words and
+code n-grams, weighted) and the union of their concepts (with ancestors), plus
+its tags and certifications; see ``Engine._raw_features``, which does the same
+for one record at a time. Building an index of a million records record by
+record spends most of its time in Python dictionaries, so the encoder keeps,
+per process, each segment already turned into feature ids, and merges a whole
+chunk of records with a few numpy operations. Both paths give the same rows
+(``tests/matching/test_encode.py``).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from .analyze import analyse, analyse_segment, segments
+from .normalize import cert_key
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .records import Record
+    from .vocabulary import Vocabulary
+
+CONCEPT = "c:"
+CERT = "!cert:"
+
+# (new feature names since the last chunk, row pointer, feature ids, values, document lengths)
+Chunk = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+class ChunkEncoder:
+    """Turns records into CSR rows over feature ids private to this encoder.
+
+    Feature ids are numbered in order of first use; each chunk reports the names it added, so
+    the receiver maps ids to its own columns with one lookup table per encoder."""
+
+    def __init__(self, vocabulary: "Vocabulary", cache_size: int = 300_000) -> None:
+        self.vocabulary = vocabulary
+        self.names: list[str] = []
+        self._ids: dict[str, int] = {}
+        self._binary = bytearray()  # 1 for concept and certification features: they count once per record
+        self._sent = 0
+        self._segments: dict[str, tuple[tuple[int, ...], tuple[float, ...], float]] = {}
+        self._cache_size = cache_size
+        self._concept_ids: dict[str, tuple[int, ...]] = {}
+
+    def _id(self, name: str, binary: bool = False) -> int:
+        i = self._ids.get(name)
+        if i is None:
+            i = self._ids[name] = len(self.names)
+            self.names.append(name)
+            self._binary.append(binary)  # bool is an int: 0 or 1
+        return i
+
+    def _concept(self, cid: str) -> tuple[int, ...]:
+        """Feature ids of a concept and its ancestors."""
+        hit = self._concept_ids.get(cid)
+        if hit is None:
+            cids = (cid, *self.vocabulary.ancestors(cid))
+            hit = self._concept_ids[cid] = tuple(self._id(CONCEPT + c, True) for c in dict.fromkeys(cids))
+        return hit
+
+    def _segment(self, seg: str) -> tuple[tuple[int, ...], tuple[float, ...], float]:
+        hit = self._segments.get(seg)
+        if hit is not None:
+            return hit
+        sg = analyse_segment(seg, self.vocabulary)
+        ids = [self._id(k) for k in sg.terms]
+        vals = list(sg.terms.values())
+        for cid in sg.concepts:
+            for i in self._concept(cid):
+                ids.append(i)
+                vals.append(1.0)
+        dl = sum(v for k, v in sg.terms.items() if not k.startswith("#"))
+        if len(self._segments) >= self._cache_size:
+            self._segments.clear()
+        out = self._segments[seg] = (tuple(ids), tuple(vals), dl)
+        return out
+
+    def encode(self, recs: Sequence["Record"]) -> Chunk:
+        ids: list[int] = []
+        vals: list[float] = []
+        lens = np.zeros(len(recs), dtype=np.int64)
+        dls = np.zeros(len(recs), dtype=np.float32)
+        vocab = self.vocabulary
+        for n, r in enumerate(recs):
+            start = len(ids)
+            dl = 0.0
+            for seg in segments(r.text, r.name):
+                s_ids, s_vals, s_dl = self._segment(seg)
+                ids.extend(s_ids)
+                vals.extend(s_vals)
+                dl += s_dl
+            for tag in r.tags:
+                if tag in vocab:
+                    for i in self._concept(tag):
+                        ids.append(i)
+                        vals.append(1.0)
+                else:
+                    for term, tf in analyse(tag, keep_stream=False).terms.items():
+                        ids.append(self._id(term))
+                        vals.append(tf)
+            for c in r.certifications:
+                k = cert_key(c)
+                if k:
+                    ids.append(self._id(CERT + k, True))
+                    vals.append(1.0)
+            lens[n] = len(ids) - start
+            dls[n] = dl or 1.0
+        ptr, cols, data = self._merge(ids, vals, lens)
+        new = self.names[self._sent :]
+        self._sent = len(self.names)
+        return new, ptr, cols, data, dls
+
+    def _merge(self, ids: list[int], vals: list[float], lens: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sum repeated features of each record (concepts and certifications count once)."""
+        cols = np.array(ids, dtype=np.int64)
+        data = np.array(vals, dtype=np.float64)
+        rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
+        keys, inverse = np.unique(rows * (len(self.names) + 1) + cols, return_inverse=True)
+        summed = np.bincount(inverse.ravel(), weights=data, minlength=len(keys))
+        rows_u = keys // (len(self.names) + 1)
+        cols_u = keys - rows_u * (len(self.names) + 1)
+        binary = np.frombuffer(self._binary, dtype=np.uint8)
+        summed[binary[cols_u] == 1] = 1.0
+        del binary  # a view on the bytearray would keep it from growing
+        ptr = np.zeros(len(lens) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows_u, minlength=len(lens)), out=ptr[1:])
+        return ptr, cols_u.astype(np.int32), summed.astype(np.float32)
