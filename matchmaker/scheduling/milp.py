@@ -224,8 +224,23 @@ def solve_mip(
     h.cbMipImprovingSolution.subscribe(on_improving)
     # Run in a daemon thread: some HiGHS heuristics go seconds without a callback, so the caller
     # does not wait past the limit; it takes the last incumbent and HiGHS stops at its next check.
-    thread = h.startSolve()
-    finished, _ = h.wait(max(0.05, hard_stop + grace - time.monotonic()))
+    # Our own thread, not highspy's startSolve()/wait(): their "solver running" lock is a class
+    # attribute shared by every Highs object, so a run left behind at its time limit (or another
+    # fair's run in another thread) would make this one fail with "Solver is already running".
+    failure: list[BaseException] = []
+
+    def run_highs() -> None:
+        try:
+            h.run()
+        except BaseException as exc:  # pragma: no cover - HiGHS reports problems through its status
+            failure.append(exc)
+
+    thread = threading.Thread(target=run_highs, name="highs", daemon=True)
+    thread.start()
+    thread.join(max(0.05, hard_stop + grace - time.monotonic()))
+    finished = not thread.is_alive()
+    if finished and failure:  # pragma: no cover
+        raise failure[0]
     if not finished:
         _ABANDONED.append(thread)
         best = incumbent[0].astype(np.int8) if incumbent else None

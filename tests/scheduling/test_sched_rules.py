@@ -171,3 +171,31 @@ def test_participant_keeps_its_table_across_consecutive_slots() -> None:
                  [("A", "B", 1), ("A", "C", 1), ("A", "D", 1), ("E", "F", 1)])
     _, out = run(d)
     assert len({m["table"] for m in out["meetings"] if "A" in (m["a"], m["b"])}) == 1
+
+
+def test_runs_in_parallel_threads_and_after_an_abandoned_run() -> None:
+    # Two fairs scheduled at once by two server threads, while a third run that overran its time
+    # limit may still be finishing in the background: each must get its own schedule.
+    import threading
+
+    big = Instance.from_dict(random_instance(random.Random(3), 400, 2000, 16, 60))
+    small = [random_instance(random.Random(seed), 40, 120, 8, 10) for seed in (1, 2)]
+    results: dict[int, Schedule] = {}
+    errors: list[BaseException] = []
+
+    def schedule(i: int, d: dict) -> None:
+        try:
+            results[i] = solve(Instance.from_dict(d), 10)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    solve(big, time_limit=0.5)  # stops at its limit; HiGHS may still be running in its thread
+    threads = [threading.Thread(target=schedule, args=(i, d)) for i, d in enumerate(small)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    for i, d in enumerate(small):
+        assert broken_rules(d, results[i].to_dict()) == []
+        assert results[i].total_weight > 0
