@@ -42,8 +42,8 @@ test: dev
 
 # Update the catalogs after changing user-visible strings.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o matchmaker/translations/messages.pot .
-	$(BIN)/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -w 120 -o matchmaker/translations/messages.pot .
+	$(BIN)/pybabel update -w 120 -i matchmaker/translations/messages.pot -d matchmaker/translations
 
 bench: dev
 	$(BIN)/python bench/quality.py

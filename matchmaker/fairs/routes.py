@@ -297,7 +297,21 @@ def register(fair_id: int):
             flash(_("Your firm is registered for this fair.") if new else _("Your registration has been updated."),
                   "success")
             return _back(fair, "fairs.partners")
-    return render_template("fairs/register.html", fair=fair, form=form, me=me, slots=slots)
+    return render_template("fairs/register.html", fair=fair, form=form, me=me, slots=slots, withdraw_form=EmptyForm())
+
+
+@bp.route("/<int:fair_id>/withdraw", methods=["POST"])
+@participant_required
+def withdraw(fair: Fair, me: Participant):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if fair.schedule_published or not service.registration_is_open(fair):
+        flash(_("Registration is closed; please contact the organizer to withdraw."), "warning")
+        return _back(fair)
+    service.withdraw(fair, me, link=url_for("fairs.view", fair_id=fair.id))
+    db.session.commit()
+    flash(_("Your firm no longer takes part in this fair. Its meeting requests are cancelled."), "success")
+    return _back(fair)
 
 
 # ------------------------------------------------------------------ recommendations and requests

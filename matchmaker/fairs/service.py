@@ -356,6 +356,25 @@ def remove_meetings_of(req: MeetingRequest) -> None:
                sa.and_(Meeting.a_id == req.to_id, Meeting.b_id == req.from_id))))
 
 
+def withdraw(fair: Fair, me: Participant, link: str) -> int:
+    """Remove a firm from a fair with its requests and meetings; the firms it was talking to are told.
+
+    Returns how many firms were notified. The caller commits (one transaction)."""
+    involves = sa.or_(MeetingRequest.from_id == me.id, MeetingRequest.to_id == me.id)
+    requests = db.session.scalars(sa.select(MeetingRequest).where(MeetingRequest.fair_id == fair.id, involves)).all()
+    others = {req.to_id if req.from_id == me.id else req.from_id
+              for req in requests if req.status in ("pending", "accepted")}
+    firms = db.session.scalars(sa.select(Participant.firm_id).where(Participant.id.in_(others))).all() if others else []
+    for firm_id in sorted(set(firms)):
+        notify(firm_id=firm_id, key="participant_withdrew", fair=fair, firm=me.firm, link=link)
+    db.session.execute(sa.delete(Meeting).where(
+        Meeting.fair_id == fair.id, sa.or_(Meeting.a_id == me.id, Meeting.b_id == me.id)))
+    db.session.execute(sa.delete(MeetingRequest).where(MeetingRequest.fair_id == fair.id, involves))
+    db.session.delete(me)
+    touch(fair)
+    return len(set(firms))
+
+
 # ------------------------------------------------------------------ notifications
 
 
@@ -386,6 +405,8 @@ def notification_text(n: Notification, locale: str) -> str:
         "request_accepted": _("%(firm)s accepted your meeting request at %(fair)s.", **p),
         "request_declined": _("%(firm)s declined your meeting request at %(fair)s.", **p),
         "request_cancelled": _("%(firm)s withdrew its meeting request at %(fair)s.", **p),
+        "participant_withdrew": _("%(firm)s no longer takes part in %(fair)s; its meeting requests with you are "
+                                  "cancelled.", **p),
         "pairing_added": _("The organizer arranged a meeting with %(firm)s at %(fair)s.", **p),
         "pairing_removed": _("The organizer removed the meeting with %(firm)s at %(fair)s.", **p),
         "schedule_published": _("The meeting schedule of %(fair)s is published: see your agenda.", **p),
