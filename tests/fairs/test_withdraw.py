@@ -56,8 +56,8 @@ def test_withdraw_is_refused_once_registration_closed_or_schedule_published(clie
     auth.login("member@example.com")
     fair.registration_open = False
     db.session.commit()
-    r = client.post(f"/fairs/{fair.id}/withdraw", follow_redirects=True)
-    assert "contact the organizer" in r.get_data(as_text=True)
+    r = client.post(f"/fairs/{fair.id}/withdraw", follow_redirects=True, headers={"Accept-Language": "en"})
+    assert "alert-warning" in r.get_data(as_text=True)  # "... please contact the organizer to withdraw."
     fair.registration_open = True
     fair.schedule_published_at = utcnow()
     db.session.commit()
