@@ -672,17 +672,17 @@ class Engine:
         for t in qa.stream:
             if t is not None and t.content:
                 surf_of.setdefault(t.norm, t.raw)
-        shared = []
+        found: dict[str, str] = {}  # folded -> as the query wrote it
         for col, w in sorted(words.items(), key=lambda kv: -kv[1]):
             term = idx.features[col]
             if term.startswith("#") or term.isdigit() or col not in rcols:
                 continue
             raw = surf_of.get(term, term)
-            if fold(raw) in covered:
-                continue
-            shared.append(raw)
-            if len(shared) >= 5:
-                break
+            key = fold(raw)
+            if key and not any(_part_of(key, c) for c in covered):
+                found.setdefault(key, raw)
+        # the parts of a compound add nothing beside it (半導体, not also 半 and 導体)
+        shared = [raw for key, raw in found.items() if not any(key != o and _part_of(key, o) for o in found)][:5]
         if shared:
             out.append(Reason("text", {"query_terms": shared}, part.get("text", 0.0) * s.text_weight))
         if "category" in part and part["category"] > 0:
@@ -705,6 +705,15 @@ class Engine:
         if "fresh" in part and not math.isnan(part["fresh"]) and part["fresh"] <= 90:
             out.append(Reason("fresh", {"days": int(part["fresh"])}))
         return out
+
+
+def _part_of(word: str, phrase: str) -> bool:
+    """A folded word is part of a folded phrase: a whole word of a Latin phrase, any piece of a Japanese one."""
+    if word == phrase:
+        return True
+    if word.isascii():
+        return word in phrase.split()
+    return word in phrase
 
 
 def _concept_data(vocab: Vocabulary, cid: str, qsurf: str, rsurf: str, partial: bool) -> dict:

@@ -209,3 +209,16 @@ def test_settings_from_mapping():
     assert s.concept_kind_weights["material"] == 0.9 and s.concept_kind_weights["process"] == 1.0
     with pytest.raises(ValueError):
         Settings.from_mapping({"min_score": "high"})
+
+
+def test_shared_words_reason_names_whole_words_not_their_pieces(vocab):
+    e = Engine(Settings(min_score=0.0), vocab)
+    e.build([Record("J", text="半導体製造装置の部品洗浄を承ります"), Record("L", text="Welded steel pipes and stainless steel tanks")])
+    m = e.search(Query(text="半導体製造装置部品の洗浄"), explain=True)[0]
+    words = [r for r in m.reasons if r.kind == "text"][0].data["query_terms"]
+    assert "半導体" in words and "洗浄" in words
+    assert not {"半", "導体"} & set(words)  # pieces of 半導体
+    m = e.search(Query(text="stainless steel pipes"), explain=True)[0]
+    assert any(r.kind == "capability" and r.data["query_term"].lower() == "stainless steel" for r in m.reasons)
+    words = [r for r in m.reasons if r.kind == "text"][0].data["query_terms"]
+    assert words == ["pipes"]  # "steel" is already named by the stainless-steel capability
