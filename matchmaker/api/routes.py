@@ -91,6 +91,7 @@ def suppliers():
             "firm": {"id": h.firm.id, "name": h.firm.display_name(lang), "city": h.firm.city, "country": h.firm.country},
             "offering": {"id": h.offering.id, "title": h.offering.title} if h.offering else None,
             "score": round(h.score, 4),
+            "strength": h.strength,
             "reasons": h.reasons,
         }
         for h in hits

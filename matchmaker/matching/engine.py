@@ -23,7 +23,7 @@ from . import geo
 from .analyze import Analysis, analyse
 from .encode import CERT, CONCEPT, Chunk, ChunkEncoder
 from .index import BulkWriter, InvertedIndex
-from .normalize import cert_key, fold
+from .normalize import cert_key, fold, nfkc
 from .places import mentioned_countries
 from .reasons import Reason
 from .records import Match, Query, Record
@@ -327,7 +327,8 @@ class Engine:
             for i in order:
                 row = int(rows[i])
                 reasons = self._reasons(query, row, {k: float(v[i]) for k, v in parts.items()}) if explain else []
-                out.append(Match(ids[i], float(final[i]), reasons, self._records[row]))
+                c = float(parts["confidence"][i])
+                out.append(Match(ids[i], float(final[i]), reasons, self._records[row], c, s.strength(c)))
             return out
 
     def candidates(self, query: Query) -> list[str]:
@@ -677,7 +678,7 @@ class Engine:
             term = idx.features[col]
             if term.startswith("#") or term.isdigit() or col not in rcols:
                 continue
-            raw = surf_of.get(term, term)
+            raw = surf_of.get(term) or _as_written(term, q.text)
             key = fold(raw)
             if key and not any(_part_of(key, c) for c in covered):
                 found.setdefault(key, raw)
@@ -705,6 +706,14 @@ class Engine:
         if "fresh" in part and not math.isnan(part["fresh"]) and part["fresh"] <= 90:
             out.append(Reason("fresh", {"days": int(part["fresh"])}))
         return out
+
+
+def _as_written(term: str, text: str) -> str:
+    """A term (folded; a piece of a code such as "sus" of SUS303) in the letter case the text used."""
+    written = nfkc(text)
+    low = written.casefold()
+    i = low.find(term)
+    return written[i : i + len(term)] if i >= 0 and len(low) == len(written) else term
 
 
 def _part_of(word: str, phrase: str) -> bool:

@@ -132,6 +132,8 @@ class Match:
     score: float
     reasons: list[Reason] = field(default_factory=list)
     record: Record | None = None
+    confidence: float = 0.0  # relevance blended with capability coverage, 0..1 (what the thresholds use)
+    strength: str = ""  # "strong", "good" or "partial" (Settings.strong_match / good_match)
 
     def to_dict(self, explain: bool = False, lang: str = "en") -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "score": round(self.score, 4)}

@@ -30,6 +30,7 @@ class Hit:
     offering: Offering | None = None
     need: Need | None = None
     tier: str = ""
+    strength: str = ""  # "strong", "good" or "partial" (see matching.Settings.strength)
 
 
 @dataclass
@@ -81,7 +82,8 @@ def _by_firm(matches, tier: str = "") -> list[Hit]:
     for m, firm, o, n in _load(matches):
         hit = hits.get(firm.id)
         if hit is None or m.score > hit.score:
-            hits[firm.id] = Hit(firm=firm, score=m.score, reasons=_reasons(m), offering=o, need=n, tier=tier)
+            hits[firm.id] = Hit(firm=firm, score=m.score, reasons=_reasons(m), offering=o, need=n, tier=tier,
+                                strength=m.strength)
     return sorted(hits.values(), key=lambda h: (-h.score, h.firm.id))
 
 
@@ -163,7 +165,8 @@ def _answerable(firm: Firm, query: Query, own_ids: set[str], top: int) -> list[H
         mine = [m for m in index.supply.search(need_query(need), top=50, explain=True)
                 if m.id in own_ids and m.score >= min_score]
         if mine:
-            hits.append(Hit(firm=need.firm, score=mine[0].score, reasons=_reasons(mine[0]), need=need))
+            hits.append(Hit(firm=need.firm, score=mine[0].score, reasons=_reasons(mine[0]), need=need,
+                            strength=mine[0].strength))
     return sorted(hits, key=lambda h: (-h.score, h.need.id))[:top]
 
 

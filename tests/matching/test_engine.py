@@ -222,3 +222,17 @@ def test_shared_words_reason_names_whole_words_not_their_pieces(vocab):
     assert any(r.kind == "capability" and r.data["query_term"].lower() == "stainless steel" for r in m.reasons)
     words = [r for r in m.reasons if r.kind == "text"][0].data["query_terms"]
     assert words == ["pipes"]  # "steel" is already named by the stainless-steel capability
+
+
+def test_strength_labels_follow_the_confidence(engine):
+    s = engine.settings
+    assert [s.strength(c) for c in (0.0, s.good_match - 1e-9, s.good_match, s.strong_match - 1e-9, s.strong_match, 1.0)] == [
+        "partial", "partial", "good", "good", "strong", "strong"]
+    res = engine.search(q("無電解ニッケルめっき"))
+    assert res[0].strength == "strong"  # the whole capability is offered
+    assert all(m.strength == s.strength(m.confidence) and 0.0 <= m.confidence <= 1.0 for m in res)
+    e2 = Engine(Settings(min_score=0.0), engine.vocabulary)
+    e2.build([Record("N", text="無電解ニッケルめっき加工"), Record("Z", text="亜鉛めっき専門")])
+    got = {m.id: m for m in e2.search(Query(text="無電解ニッケルめっき"))}
+    assert got["N"].strength == "strong"
+    assert got["Z"].strength != "strong" and got["Z"].confidence < got["N"].confidence  # related through the hierarchy only

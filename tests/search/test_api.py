@@ -16,6 +16,8 @@ def test_suppliers_answers_with_reasons(client, firms):
     assert body["ok"] is True
     assert body["data"][0]["firm"]["name"] == "辻堂精機"
     assert body["data"][0]["reasons"]
+    assert body["data"][0]["strength"] == "strong"
+    assert {d["strength"] for d in body["data"]} <= {"strong", "good", "partial"}
 
 
 def test_overseas_scope(client, firms):

@@ -39,6 +39,17 @@ def test_search_finds_local_capable_shop_first(client, market):
     assert "藤沢めっき工業" not in order
 
 
+def test_results_carry_a_strength_label_with_the_score_beside(client, market):
+    html = client.get("/search/suppliers", query_string={"q": "NC旋盤 切削加工"},
+                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+    first = html[html.find("辻堂精機"):]
+    assert first.find("Strong match") != -1 and first.find("Strong match") < first.find("浪速旋盤工業")
+    assert 'title="Score ' in first
+    html = client.get("/search/suppliers", query_string={"q": "NC旋盤 切削加工"},
+                      headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert "適合度 高" in html
+
+
 def test_search_shows_reasons_in_the_users_language(client, market):
     html = client.get("/search/suppliers", query_string={"q": "NC旋盤"}, headers={"Accept-Language": "ja"}).get_data(as_text=True)
     assert "同じ市内" in html
