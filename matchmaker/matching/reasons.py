@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..reference import language_name as _reference_language_name
+from .normalize import fold
 
 
 def language_name(code: str, lang: str) -> str:
@@ -29,8 +30,13 @@ class Reason:
             q = d.get("query_term") or ""
             r = d.get("record_term") or d.get("label_" + ("ja" if ja else "en")) or ""
             label = d.get("label_ja" if ja else "label_en", "")
-            if d.get("partial"):
-                return (f"近い分野: {q} ↔ {r}" if ja else f"related: {q} ↔ {r}") if q else label
+            if d.get("partial"):  # related through a broader concept: name it
+                if not q:
+                    return label
+                field_ = f"（{label}）" if ja else f" ({label})"
+                if not label or fold(label) in (fold(q), fold(r)):
+                    field_ = ""
+                return f"近い分野{field_}: {q} ↔ {r}" if ja else f"related{field_}: {q} ↔ {r}"
             if q and r and q != r:
                 return f"{q} ↔ {r}"
             return q or r or label

@@ -236,3 +236,13 @@ def test_strength_labels_follow_the_confidence(engine):
     got = {m.id: m for m in e2.search(Query(text="無電解ニッケルめっき"))}
     assert got["N"].strength == "strong"
     assert got["Z"].strength != "strong" and got["Z"].confidence < got["N"].confidence  # related through the hierarchy only
+
+
+def test_partial_capability_reason_names_the_shared_field(engine):
+    e2 = Engine(Settings(min_score=0.0), engine.vocabulary)
+    e2.build([Record("Z", text="亜鉛めっき専門"), Record("N", text="ソフトウェア開発")])
+    m = e2.search(Query(text="無電解ニッケルめっき"))[0]
+    r = [x for x in m.reasons if x.kind == "capability"][0]
+    assert r.data["partial"] and r.data["concept"] == "process.plating"
+    assert r.text("ja") == "近い分野（めっき）: 無電解ニッケルめっき ↔ 亜鉛めっき"
+    assert r.text("en") == "related (plating): 無電解ニッケルめっき ↔ 亜鉛めっき"
