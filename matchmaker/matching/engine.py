@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from . import geo
-from .analyze import Analysis, analyse
+from .analyze import MAX_TEXT_CHARS, Analysis, analyse
 from .encode import CERT, CONCEPT, Chunk, ChunkEncoder
 from .index import BulkWriter, InvertedIndex
 from .normalize import cert_key, fold, nfkc
@@ -674,11 +674,13 @@ class Engine:
             if t is not None and t.content:
                 surf_of.setdefault(t.norm, t.raw)
         found: dict[str, str] = {}  # folded -> as the query wrote it
+        written = nfkc(q.text[:MAX_TEXT_CHARS])
+        low = written.casefold()
         for col, w in sorted(words.items(), key=lambda kv: -kv[1]):
             term = idx.features[col]
             if term.startswith("#") or term.isdigit() or col not in rcols:
                 continue
-            raw = surf_of.get(term) or _as_written(term, q.text)
+            raw = surf_of.get(term) or _as_written(term, written, low)
             key = fold(raw)
             if key and not any(_part_of(key, c) for c in covered):
                 found.setdefault(key, raw)
@@ -708,10 +710,8 @@ class Engine:
         return out
 
 
-def _as_written(term: str, text: str) -> str:
-    """A term (folded; a piece of a code such as "sus" of SUS303) in the letter case the text used."""
-    written = nfkc(text)
-    low = written.casefold()
+def _as_written(term: str, written: str, low: str) -> str:
+    """A term (folded; a piece of a code such as "sus" of SUS303) in the letter case of the (NFKC) text."""
     i = low.find(term)
     return written[i : i + len(term)] if i >= 0 and len(low) == len(written) else term
 
