@@ -308,7 +308,12 @@ def withdraw(fair: Fair, me: Participant):
     if fair.schedule_published or not service.registration_is_open(fair):
         flash(_("Registration is closed; please contact the organizer to withdraw."), "warning")
         return _back(fair)
-    service.withdraw(fair, me, link=url_for("fairs.view", fair_id=fair.id))
+    try:
+        service.withdraw(fair, me, link=url_for("fairs.view", fair_id=fair.id))
+    except FairError as e:
+        db.session.rollback()
+        flash(str(e), "warning")
+        return _back(fair)
     db.session.commit()
     flash(_("Your firm no longer takes part in this fair. Its meeting requests are cancelled."), "success")
     return _back(fair)

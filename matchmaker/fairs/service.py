@@ -359,7 +359,20 @@ def remove_meetings_of(req: MeetingRequest) -> None:
 def withdraw(fair: Fair, me: Participant, link: str) -> int:
     """Remove a firm from a fair with its requests and meetings; the firms it was talking to are told.
 
-    Returns how many firms were notified. The caller commits (one transaction)."""
+    Returns how many firms were notified. The caller commits (one transaction). Refused while the
+    scheduler runs for the fair: the fair row is updated first, on the condition that no run holds
+    it, so a run starting meanwhile waits for this transaction (PostgreSQL row lock, SQLite writer
+    lock) and then reads the participants without this one."""
+    stale = utcnow() - timedelta(seconds=lock_stale_after(scheduler_time_limit()))
+    claimed = db.session.execute(
+        sa.update(Fair)
+        .where(Fair.id == fair.id, sa.or_(Fair.scheduling_token.is_(None), Fair.scheduling_started_at < stale))
+        .values(changed_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    if claimed.rowcount != 1:
+        raise SchedulerBusy(_("The organizer is planning the meetings right now. Please try again in a few minutes."))
+    db.session.expire(fair, ["changed_at"])
     involves = sa.or_(MeetingRequest.from_id == me.id, MeetingRequest.to_id == me.id)
     requests = db.session.scalars(sa.select(MeetingRequest).where(MeetingRequest.fair_id == fair.id, involves)).all()
     others = {req.to_id if req.from_id == me.id else req.from_id
@@ -371,7 +384,6 @@ def withdraw(fair: Fair, me: Participant, link: str) -> int:
         Meeting.fair_id == fair.id, sa.or_(Meeting.a_id == me.id, Meeting.b_id == me.id)))
     db.session.execute(sa.delete(MeetingRequest).where(MeetingRequest.fair_id == fair.id, involves))
     db.session.delete(me)
-    touch(fair)
     return len(set(firms))
 
 
@@ -431,6 +443,11 @@ def unread_count(user) -> int:
 
 def scheduler_time_limit() -> float:
     return float(current_app.config["MATCHMAKER_SCHEDULER_TIME_LIMIT"])
+
+
+def lock_stale_after(limit: float) -> float:
+    """Seconds after which a scheduler lock counts as left behind by a crashed run."""
+    return max(3 * limit + 60, 120)
 
 
 def acquire_scheduler_lock(fair_id: int, stale_after: float) -> str:
@@ -597,7 +614,7 @@ def run_scheduler(fair: Fair, time_limit: float | None = None) -> RunResult:
     if fair.schedule_published:
         raise FairError(_("The schedule is published; unpublish it before running the scheduler again."))
     limit = scheduler_time_limit() if time_limit is None else time_limit
-    token = acquire_scheduler_lock(fair.id, stale_after=max(3 * limit + 60, 120))
+    token = acquire_scheduler_lock(fair.id, stale_after=lock_stale_after(limit))
     try:
         db.session.refresh(fair)
         participants = db.session.scalars(sa.select(Participant).where(Participant.fair_id == fair.id)

@@ -102,3 +102,19 @@ def test_withdraw_needs_the_csrf_token(app, setup):
     assert client.post(f"/fairs/{fair.id}/withdraw", data={"csrf_token": token}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Participant, setup["p1"].id) is None
+
+
+def test_withdraw_waits_for_a_running_scheduler(client, auth, setup):
+    fair, p1_id = setup["fair"], setup["p1"].id
+    fair.scheduling_token, fair.scheduling_started_at = "another-run", utcnow()
+    db.session.commit()
+    auth.login("member@example.com")
+    r = client.post(f"/fairs/{fair.id}/withdraw", follow_redirects=True, headers={"Accept-Language": "en"})
+    assert "alert-warning" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Participant, p1_id) is not None  # nothing changed
+    fair.scheduling_started_at = utcnow() - timedelta(hours=2)  # a lock left behind by a crashed run
+    db.session.commit()
+    client.post(f"/fairs/{fair.id}/withdraw")
+    db.session.expire_all()
+    assert db.session.get(Participant, p1_id) is None
