@@ -360,17 +360,21 @@ def withdraw(fair: Fair, me: Participant, link: str) -> int:
     """Remove a firm from a fair with its requests and meetings; the firms it was talking to are told.
 
     Returns how many firms were notified. The caller commits (one transaction). Refused while the
-    scheduler runs for the fair: the fair row is updated first, on the condition that no run holds
-    it, so a run starting meanwhile waits for this transaction (PostgreSQL row lock, SQLite writer
-    lock) and then reads the participants without this one."""
+    scheduler runs for the fair and once the schedule is published: the fair row is updated first,
+    on the condition that neither is the case, so a run or a publication starting meanwhile waits
+    for this transaction (PostgreSQL row lock, SQLite writer lock) and then sees the firm gone."""
     stale = utcnow() - timedelta(seconds=lock_stale_after(scheduler_time_limit()))
     claimed = db.session.execute(
         sa.update(Fair)
-        .where(Fair.id == fair.id, sa.or_(Fair.scheduling_token.is_(None), Fair.scheduling_started_at < stale))
+        .where(Fair.id == fair.id, Fair.schedule_published_at.is_(None),
+               sa.or_(Fair.scheduling_token.is_(None), Fair.scheduling_started_at < stale))
         .values(changed_at=utcnow()),
         execution_options={"synchronize_session": False},
     )
     if claimed.rowcount != 1:
+        db.session.refresh(fair)
+        if fair.schedule_published:  # published meanwhile
+            raise FairError(_("Registration is closed; please contact the organizer to withdraw."))
         raise SchedulerBusy(_("The organizer is planning the meetings right now. Please try again in a few minutes."))
     db.session.expire(fair, ["changed_at"])
     involves = sa.or_(MeetingRequest.from_id == me.id, MeetingRequest.to_id == me.id)

@@ -125,7 +125,7 @@ class Engine:
             last[r.id] = i
         if len(last) != len(recs):
             recs = [recs[i] for i in sorted(last.values())]
-        with self._lock, _cyclic_gc_paused():
+        with self._lock, _cyclic_gc_paused(len(recs) >= 20_000):
             self._reset()
             idx = self.index
             writer = BulkWriter()
@@ -681,9 +681,13 @@ class Engine:
             if term.startswith("#") or term.isdigit() or col not in rcols:
                 continue
             raw = surf_of.get(term) or _as_written(term, written, low)
+            if raw is None:  # a compound's folded form (がそりんすたんど): its parts say it as written
+                continue
             key = fold(raw)
             if key and not any(_part_of(key, c) for c in covered):
                 found.setdefault(key, raw)
+                if len(found) >= 20:
+                    break
         # the parts of a compound add nothing beside it (半導体, not also 半 and 導体)
         shared = [raw for key, raw in found.items() if not any(key != o and _part_of(key, o) for o in found)][:5]
         if shared:
@@ -710,10 +714,12 @@ class Engine:
         return out
 
 
-def _as_written(term: str, written: str, low: str) -> str:
-    """A term (folded; a piece of a code such as "sus" of SUS303) in the letter case of the (NFKC) text."""
+def _as_written(term: str, written: str, low: str) -> str | None:
+    """A term (folded; a piece of a code such as "sus" of SUS303) as the (NFKC) text wrote it, if it did."""
     i = low.find(term)
-    return written[i : i + len(term)] if i >= 0 and len(low) == len(written) else term
+    if i < 0:
+        return None
+    return written[i : i + len(term)] if len(low) == len(written) else term
 
 
 def _part_of(word: str, phrase: str) -> bool:
@@ -748,10 +754,14 @@ def _bm25_vec(tf: np.ndarray, dl: np.ndarray, avg: float, s: Settings) -> np.nda
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
+def _cyclic_gc_paused(pause: bool = True) -> Iterator[None]:
     """Millions of new objects and none in a cycle: the cyclic collector would only cost time (and, in
-    forked workers, copy the parent's pages by touching them). Reference counting still frees memory."""
+    forked workers, copy the parent's pages by touching them). Reference counting still frees memory.
+    The pause is process-wide, so small builds (a web request's) leave the collector alone."""
     was_enabled = gc.isenabled()
+    if not pause:
+        yield
+        return
     gc.disable()
     try:
         yield

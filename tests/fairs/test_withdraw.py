@@ -118,3 +118,21 @@ def test_withdraw_waits_for_a_running_scheduler(client, auth, setup):
     client.post(f"/fairs/{fair.id}/withdraw")
     db.session.expire_all()
     assert db.session.get(Participant, p1_id) is None
+
+
+def test_withdraw_refused_when_the_schedule_was_published_meanwhile(app, setup):
+    import pytest
+
+    from matchmaker.fairs import service
+    from matchmaker.fairs.models import Fair
+
+    fair, p1 = setup["fair"], setup["p1"]
+    # the organizer publishes between the page's check and the withdrawal (another transaction)
+    db.session.execute(sa.update(Fair).where(Fair.id == fair.id).values(schedule_published_at=utcnow()),
+                       execution_options={"synchronize_session": False})
+    db.session.commit()
+    with app.test_request_context():
+        with pytest.raises(service.FairError):
+            service.withdraw(fair, p1, link="/")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Participant.id)).where(Participant.fair_id == fair.id)) == 3

@@ -246,3 +246,12 @@ def test_partial_capability_reason_names_the_shared_field(engine):
     assert r.data["partial"] and r.data["concept"] == "process.plating"
     assert r.text("ja") == "近い分野（めっき）: 無電解ニッケルめっき ↔ 亜鉛めっき"
     assert r.text("en") == "related (plating): 無電解ニッケルめっき ↔ 亜鉛めっき"
+
+
+def test_shared_words_are_shown_as_the_query_wrote_them(vocab):
+    e = Engine(Settings(min_score=0.0), vocab)
+    e.build([Record("G", text="ガソリンスタンドの設備点検と修理"), Record("X", text="ソフトウェア開発")])
+    m = e.search(Query(text="ガソリンスタンドの設備点検"))[0]
+    words = [r for r in m.reasons if r.kind == "text"][0].data["query_terms"]
+    assert "ガソリン" in words and "スタンド" in words  # not the folded compound がそりんすたんど
+    assert all(w in "ガソリンスタンドの設備点検" for w in words)
