@@ -298,6 +298,11 @@ def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
     return _Segment(terms, concepts, covered, stream)
 
 
+def term_length(terms: dict[str, float]) -> float:
+    """A text's length for BM25: its word counts, code n-grams ("#...") left out."""
+    return float(sum(v for k, v in terms.items() if not k.startswith("#")))
+
+
 def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", keep_stream: bool = True) -> Analysis:
     """Analyse a record or query text (and optional firm name) into terms and concepts."""
     a = Analysis()

@@ -11,11 +11,11 @@ chunk of records with a few numpy operations. Both paths give the same rows
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
 
-from .analyze import analyse, analyse_segment, segments
+from .analyze import analyse, analyse_segment, segments, term_length
 from .normalize import cert_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,6 +24,26 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CONCEPT = "c:"
 CERT = "!cert:"
+
+def is_binary(name: str) -> bool:
+    """Concept and certification features count once per record; words and n-grams are counted."""
+    return name.startswith((CONCEPT, CERT))
+
+
+def tag_and_certificate_features(r: "Record", vocabulary: "Vocabulary") -> Iterator[tuple[str, float]]:
+    """What a record's tags and certifications add to its text features: a tag that is a concept id
+    gives the concept and its ancestors, any other tag its words; a certification its key."""
+    for tag in r.tags:
+        if tag in vocabulary:
+            for cid in (tag, *vocabulary.ancestors(tag)):
+                yield CONCEPT + cid, 1.0
+        else:
+            yield from analyse(tag, keep_stream=False).terms.items()
+    for c in r.certifications:
+        k = cert_key(c)
+        if k:
+            yield CERT + k, 1.0
+
 
 # (new feature names since the last chunk, row pointer, feature ids, values, document lengths)
 Chunk = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -72,7 +92,7 @@ class ChunkEncoder:
             for i in self._concept(cid):
                 ids.append(i)
                 vals.append(1.0)
-        dl = sum(v for k, v in sg.terms.items() if not k.startswith("#"))
+        dl = term_length(sg.terms)
         if len(self._segments) >= self._cache_size:
             self._segments.clear()
         out = self._segments[seg] = (tuple(ids), tuple(vals), dl)
@@ -83,7 +103,6 @@ class ChunkEncoder:
         vals: list[float] = []
         lens = np.zeros(len(recs), dtype=np.int64)
         dls = np.zeros(len(recs), dtype=np.float32)
-        vocab = self.vocabulary
         for n, r in enumerate(recs):
             start = len(ids)
             dl = 0.0
@@ -92,20 +111,9 @@ class ChunkEncoder:
                 ids.extend(s_ids)
                 vals.extend(s_vals)
                 dl += s_dl
-            for tag in r.tags:
-                if tag in vocab:
-                    for i in self._concept(tag):
-                        ids.append(i)
-                        vals.append(1.0)
-                else:
-                    for term, tf in analyse(tag, keep_stream=False).terms.items():
-                        ids.append(self._id(term))
-                        vals.append(tf)
-            for c in r.certifications:
-                k = cert_key(c)
-                if k:
-                    ids.append(self._id(CERT + k, True))
-                    vals.append(1.0)
+            for name, value in tag_and_certificate_features(r, self.vocabulary):
+                ids.append(self._id(name, is_binary(name)))
+                vals.append(value)
             lens[n] = len(ids) - start
             dls[n] = dl or 1.0
         ptr, cols, data = self._merge(ids, vals, lens)

@@ -20,8 +20,8 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from . import geo
-from .analyze import MAX_TEXT_CHARS, Analysis, analyse
-from .encode import CERT, CONCEPT, Chunk, ChunkEncoder
+from .analyze import MAX_TEXT_CHARS, Analysis, analyse, term_length
+from .encode import CERT, CONCEPT, Chunk, ChunkEncoder, is_binary, tag_and_certificate_features
 from .index import BulkWriter, InvertedIndex
 from .normalize import cert_key, fold, nfkc
 from .places import mentioned_countries
@@ -143,7 +143,7 @@ class Engine:
             self._len_sum = float(lens.sum())
             self._avgdl = self._len_sum / len(recs) if recs else 0.0
             # BM25 saturation of the word features (not concepts/certifications), vectorised over all entries
-            is_word = np.fromiter((not f.startswith((CONCEPT, "!")) for f in idx.features), dtype=np.bool_,
+            is_word = np.fromiter((not is_binary(f) for f in idx.features), dtype=np.bool_,
                                   count=len(idx.features))
             if len(cols):
                 dl = np.repeat(lens, np.diff(ptr))
@@ -189,7 +189,7 @@ class Engine:
             self._len_sum += dl
             self._avgdl = self._len_sum / (self.index.n_alive + 1)
             feats = {
-                k: (v if k.startswith((CONCEPT, "!")) else bm25_saturation(v, dl, self._avgdl, self.settings))
+                k: (v if is_binary(k) else bm25_saturation(v, dl, self._avgdl, self.settings))
                 for k, v in raw.items()
             }
             row = self.index.add_delta(*self.index.encode(feats))
@@ -227,21 +227,11 @@ class Engine:
     def _raw_features(self, r: Record, terms: dict[str, float], concepts: Iterable[str]) -> dict[str, float]:
         """Raw term frequencies, concepts (with their ancestors) and certification features of a record."""
         feats: dict[str, float] = dict(terms)
-        cset = set(concepts)
-        for tag in r.tags:
-            if tag in self.vocabulary:
-                cset.add(tag)
-            else:
-                for term, tf in analyse(tag, keep_stream=False).terms.items():
-                    feats[term] = feats.get(term, 0.0) + tf
-        for cid in cset:
-            feats[CONCEPT + cid] = 1.0
-            for anc in self.vocabulary.ancestors(cid):
-                feats[CONCEPT + anc] = 1.0
-        for c in r.certifications:
-            k = cert_key(c)
-            if k:
-                feats[CERT + k] = 1.0
+        for cid in set(concepts):
+            for c in (cid, *self.vocabulary.ancestors(cid)):
+                feats[CONCEPT + c] = 1.0
+        for name, value in tag_and_certificate_features(r, self.vocabulary):
+            feats[name] = 1.0 if is_binary(name) else feats.get(name, 0.0) + value
         return feats
 
     def _store(self, r: Record, row: int) -> None:
@@ -744,7 +734,7 @@ def _concept_data(vocab: Vocabulary, cid: str, qsurf: str, rsurf: str, partial: 
 
 
 def _doc_len(terms: dict[str, float]) -> float:
-    return float(sum(v for k, v in terms.items() if not k.startswith("#"))) or 1.0
+    return term_length(terms) or 1.0
 
 
 def _bm25_vec(tf: np.ndarray, dl: np.ndarray, avg: float, s: Settings) -> np.ndarray:
