@@ -131,7 +131,7 @@ def run(size: int, n_queries: int, scan_queries: int, workers: int) -> dict:
     before = rss_mb()
     engine = Engine()
     t = time.perf_counter()
-    engine.build(records, workers=workers)
+    engine.build(records, workers=workers, pause_gc=True)
     build_s = time.perf_counter() - t
     gc.collect()
     mem_mb = rss_mb() - before

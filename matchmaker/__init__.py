@@ -1,6 +1,7 @@
 """matchmaker: a B2B matchmaking marketplace for local procurement."""
 from __future__ import annotations
 
+import faulthandler
 from pathlib import Path
 
 from flask import Flask
@@ -14,6 +15,10 @@ def create_app(config: dict | None = None) -> Flask:
     `config` overrides everything else (tests pass theirs here). No side effects beyond
     configuration: no migrations or network calls at start-up.
     """
+    # A crash in native code (an extension used wrongly from several threads, say) leaves a Python
+    # traceback of every thread on stderr, the server's log, instead of a bare "Segmentation fault".
+    if not faulthandler.is_enabled():
+        faulthandler.enable()
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -29,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from . import ormsafety
     from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     from .i18n import init_babel
     from .search import changes
@@ -44,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     init_security(app)
     login_manager.init_app(app)
     changes.install()
+    ormsafety.install(db.Model)
 
 
 def register_blueprints(app: Flask) -> None:

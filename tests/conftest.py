@@ -8,18 +8,15 @@ an unreachable PostgreSQL is a failure.
 """
 from __future__ import annotations
 
-import os
-import uuid
 from functools import lru_cache
 
 import pytest
 import sqlalchemy as sa
-from support import PASSWORD, new_client
+from support import PASSWORD, new_client, private_postgres_database
 
 from matchmaker import create_app
 from matchmaker.extensions import db
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 _real_hash = _real_check = None
@@ -48,35 +45,11 @@ def fast_passwords(monkeypatch):
     monkeypatch.setattr(models, "check_password_hash", _cached_check)
 
 
-def _pg_admin_url() -> str:
-    url = os.environ.get("MATCHMAKER_TEST_POSTGRES_URL") or DEFAULT_PG
-    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
-
-
 @pytest.fixture(scope="session")
 def postgres_url():
     """A fresh PostgreSQL database for this test run, dropped afterwards."""
-    admin_url = _pg_admin_url()
-    try:
-        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except Exception as e:  # noqa: BLE001 - any connection failure means "not reachable"
-        reason = f"PostgreSQL not reachable at {admin_url} ({type(e).__name__}); set MATCHMAKER_TEST_POSTGRES_URL"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI requires PostgreSQL: " + reason)
-        pytest.skip(reason)
-    name = f"mm_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(admin_url).set(database=name)
-    yield url.render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
-        ), {"n": name})
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with private_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

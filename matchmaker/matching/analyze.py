@@ -69,21 +69,27 @@ class Analysis:
 
 
 # ------------------------------------------------------------------ Sudachi
+# One dictionary per process (it is large and read-only, so threads share it), and one tokenizer per
+# thread: a SudachiPy Tokenizer keeps its working state between calls and must never be used by two
+# threads at once (sudachi.rs issue #289: "use one Tokenizer per thread"). Sharing one made parallel
+# searches fail with "Tokenizer is already in use" (a 500 for the user).
 _sudachi_lock = threading.Lock()
-_sudachi = None
+_dictionary = None
+_local = threading.local()
 
 
 def _tokenizer():
-    global _sudachi
-    if _sudachi is None:
+    tok = getattr(_local, "tokenizer", None)
+    if tok is None:
+        global _dictionary
         with _sudachi_lock:
-            if _sudachi is None:
+            if _dictionary is None:
                 from sudachipy import Dictionary
 
-                d = Dictionary(dict="core")
-                make = getattr(d, "tokenizer", None) or d.create  # 0.7: tokenizer(); 0.6: create()
-                _sudachi = make()
-    return _sudachi
+                _dictionary = Dictionary(dict="core")
+        make = getattr(_dictionary, "tokenizer", None) or _dictionary.create  # 0.7: tokenizer(); 0.6: create()
+        tok = _local.tokenizer = make()
+    return tok
 
 
 _JA_CACHE: dict[str, list[tuple[list[Token], list[str]]]] = {}

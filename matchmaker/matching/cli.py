@@ -62,7 +62,7 @@ def rank(
     t0 = time.perf_counter()
     engine = engine or Engine(settings)
     records = [Record.from_dict(c) for c in candidates]
-    engine.build(records, workers=workers)
+    engine.build(records, workers=workers, pause_gc=True)  # a command, not a server: the pause is safe
     index_s = time.perf_counter() - t0
     lines: list[dict[str, Any]] = []
     lat: list[float] = []

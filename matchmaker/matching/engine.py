@@ -14,6 +14,7 @@ import os
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Iterator, Sequence
 
@@ -23,6 +24,7 @@ from . import geo
 from .analyze import MAX_TEXT_CHARS, Analysis, analyse, term_length
 from .encode import CERT, CONCEPT, Chunk, ChunkEncoder, is_binary, tag_and_certificate_features
 from .index import BulkWriter, InvertedIndex
+from .locks import ReadWriteLock
 from .normalize import cert_key, fold, nfkc
 from .places import mentioned_countries
 from .reasons import Reason
@@ -32,6 +34,20 @@ from .settings import Settings
 from .vocabulary import Vocabulary, default_vocabulary
 
 KIND_CODES = {"firm": 0, "offering": 1, "need": 2}
+
+
+@dataclass
+class _QueryState:
+    """Everything one search works out about its query; it belongs to that search alone, so an engine
+    shared by the threads of a server answers several searches at once."""
+
+    analysis: Analysis
+    words: dict[int, float]  # index column -> weight of the query's words
+    denom: float
+    concept_w: dict[str, float] = field(default_factory=dict)  # query concept -> weight
+    concept_dist: dict[str, dict[str, float]] = field(default_factory=dict)  # query concept -> credit per ancestor
+    total: float = 0.0
+    caps: bool = False  # the query names capabilities
 
 
 class _Interner:
@@ -84,7 +100,8 @@ class Engine:
     def __init__(self, settings: Settings | None = None, vocabulary: Vocabulary | None = None):
         self.settings = settings or Settings()
         self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
-        self._lock = threading.RLock()
+        self._rw = ReadWriteLock()  # searches read together; changes write alone
+        self._cache_lock = threading.Lock()  # the explanation cache and the typo table, filled by searches
         self._reset()
 
     def _reset(self) -> None:
@@ -114,18 +131,20 @@ class Engine:
     def analyse_record(self, r: Record) -> Analysis:
         return analyse(r.text, self.vocabulary, name=r.name)
 
-    def build(self, records: Iterable[Record], workers: int = 1) -> None:
+    def build(self, records: Iterable[Record], workers: int = 1, pause_gc: bool = False) -> None:
         """Replace the whole index by these records (a later duplicate of an id wins).
 
         ``workers`` > 1 analyses the texts in that many processes (fork), which pays off
-        from some ten thousand records on."""
+        from some ten thousand records on. ``pause_gc`` pauses the cyclic garbage collector
+        during a large build: for command-line builds only, never inside a server process,
+        since the pause is process-wide."""
         recs = list(records)
         last: dict[str, int] = {}
         for i, r in enumerate(recs):
             last[r.id] = i
         if len(last) != len(recs):
             recs = [recs[i] for i in sorted(last.values())]
-        with self._lock, _cyclic_gc_paused(len(recs) >= 20_000):
+        with self._rw.write(), _cyclic_gc_paused(pause_gc and len(recs) >= 20_000):
             self._reset()
             idx = self.index
             writer = BulkWriter()
@@ -182,7 +201,7 @@ class Engine:
     def upsert(self, record: Record) -> None:
         """Add or replace one record without rebuilding the index."""
         raw, dl = self._record_features(record)
-        with self._lock:
+        with self._rw.write():
             old = self._row_of.get(record.id)
             if old is not None:
                 self._drop(old)
@@ -198,10 +217,11 @@ class Engine:
             self._store(record, row)
             if self.index.delta_rows >= self.settings.merge_every:
                 self.index.merge()
-                self._typo_keys = None
+                with self._cache_lock:
+                    self._typo_keys = None
 
     def remove(self, record_id: str) -> bool:
-        with self._lock:
+        with self._rw.write():
             row = self._row_of.get(record_id)
             if row is None:
                 return False
@@ -212,8 +232,9 @@ class Engine:
         return record_id in self._row_of
 
     def get(self, record_id: str) -> Record | None:
-        row = self._row_of.get(record_id)
-        return self._records[row] if row is not None else None
+        with self._rw.read():
+            row = self._row_of.get(record_id)
+            return self._records[row] if row is not None else None
 
     def _drop(self, row: int) -> None:
         rid = self._ids[row]
@@ -222,7 +243,8 @@ class Engine:
         self.index.remove(row)
         self._records[row] = None
         self._cats[row] = ()
-        self._explain_cache.pop(row, None)
+        with self._cache_lock:
+            self._explain_cache.pop(row, None)
 
     def _raw_features(self, r: Record, terms: dict[str, float], concepts: Iterable[str]) -> dict[str, float]:
         """Raw term frequencies, concepts (with their ancestors) and certification features of a record."""
@@ -280,14 +302,14 @@ class Engine:
         group_by_owner: bool = False,
         lang: str = "ja",
     ) -> list[Match]:
-        with self._lock:
+        with self._rw.read():
             scored = self._score(query)
             if scored is None:
                 return []
-            rows, final, parts = scored
+            rows, final, parts, state = scored
             s = self.settings
             conf = parts["confidence"]
-            top_needed = s.min_top_score_capability if self._last_caps else s.min_top_score
+            top_needed = s.min_top_score_capability if state.caps else s.min_top_score
             if len(conf) == 0 or float(conf.max()) < top_needed:
                 return []  # nothing good enough: a no-answer query comes back empty
             ok = conf >= s.min_score
@@ -316,20 +338,21 @@ class Engine:
             out = []
             for i in order:
                 row = int(rows[i])
-                reasons = self._reasons(query, row, {k: float(v[i]) for k, v in parts.items()}) if explain else []
+                reasons = self._reasons(query, row, {k: float(v[i]) for k, v in parts.items()}, state) if explain else []
                 c = float(parts["confidence"][i])
                 out.append(Match(ids[i], float(final[i]), reasons, self._records[row], c, s.strength(c)))
             return out
 
     def candidates(self, query: Query) -> list[str]:
         """Ids of the retrieval pool (after hard filters, before the score threshold)."""
-        with self._lock:
+        with self._rw.read():
             scored = self._score(query)
             return [] if scored is None else [self._ids[r] for r in scored[0].tolist()]
 
     # ---------------------------------------------------------------- query
-    def _query_terms(self, q: Query) -> tuple[Analysis, dict[int, float], float, dict[str, float], float]:
-        """Analyse the query: word weights per column, their normaliser, concept weights, normaliser."""
+    def _query_terms(self, q: Query) -> tuple[_QueryState, dict[str, float], float]:
+        """Analyse the query: its state (word weights per column and their normaliser, concept weights),
+        the weight of each concept feature and their normaliser."""
         idx = self.index
         n = max(idx.n_alive, 1)
         a = analyse(q.text, self.vocabulary)
@@ -378,8 +401,7 @@ class Engine:
                 words[col] = max(words.get(col, 0.0), w)
         cweights: dict[str, float] = {}
         cdenom = 0.0
-        self._qconcept_w: dict[str, float] = {}
-        self._qconcept_dist: dict[str, dict[str, float]] = {}
+        state = _QueryState(a, words, denom)
         credit = s.concept_parent_credit
         kinds = s.concept_kind_weights
         for cid, strength in concepts.items():
@@ -387,9 +409,9 @@ class Engine:
             c = self.vocabulary.concepts.get(cid)
             w = idf(idx.doc_freq(col), n) * strength * kinds.get(c.kind if c else "", 1.0)
             cdenom += w
-            self._qconcept_w[cid] = w
+            state.concept_w[cid] = w
             anc = self.vocabulary.ancestors(cid)
-            dist = self._qconcept_dist.setdefault(cid, {})
+            dist = state.concept_dist.setdefault(cid, {})
             if anc and credit > 0:
                 # credit of a record that has only the k-th ancestor: credit**k; sharing only the top-level
                 # category counts one level further away. Linear weights: exact = 1, parent-only = credit, ...
@@ -403,24 +425,26 @@ class Engine:
                 dist[cid] = w
             for c, v in dist.items():
                 cweights[c] = cweights.get(c, 0.0) + v
-        return a, words, denom, cweights, cdenom
+        return state, cweights, cdenom
 
     def _typo_lookup(self, term: str) -> tuple[str, float] | None:
         """Nearest known word (vocabulary key or an index word used by 2+ records) of the same script
         and about the same length, if rapidfuzz's ratio reaches ``typo_cutoff``."""
         from rapidfuzz import fuzz, process
 
-        if self._typo_keys is None:
+        with self._cache_lock:
+            buckets = self._typo_keys
+        if buckets is None:
             keys = set(k for k in self.vocabulary.keys if _typo_candidate(k, 3))
             df = self.index.df
             for f, c in self.index.feature_id.items():
                 if not f.startswith(("#", CONCEPT, "!")) and df[c] >= 2 and _typo_candidate(f, 3):
                     keys.add(f)
-            buckets: dict[tuple[bool, int], list[str]] = {}
+            buckets = {}
             for k in sorted(keys):
                 buckets.setdefault((k.isascii(), len(k)), []).append(k)
-            self._typo_keys = buckets  # type: ignore[assignment]
-        buckets = self._typo_keys  # type: ignore[assignment]
+            with self._cache_lock:
+                self._typo_keys = buckets  # type: ignore[assignment]
         slack = max(1, len(term) // 4)
         choices: list[str] = []
         for n in range(len(term) - slack, len(term) + slack + 1):
@@ -432,13 +456,14 @@ class Engine:
             return None
         return hit[0], float(hit[1])
 
-    def _score(self, q: Query) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None:
+    def _score(self, q: Query) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], _QueryState] | None:
         s = self.settings
         idx = self.index
         n = idx.n_rows
         if n == 0 or idx.n_alive == 0 or not (q.text or "").strip() and not q.tags:
             return None
-        a, words, denom, cweights, cdenom = self._query_terms(q)
+        state, cweights, cdenom = self._query_terms(q)
+        a, words, denom = state.analysis, state.words, state.denom
         if denom <= 0 and cdenom <= 0:
             return None
         # one weighted sum: words (BM25) and concepts (idf x concept_weight) share the normaliser,
@@ -448,7 +473,7 @@ class Engine:
         total = wt * denom + wc * cdenom
         if total <= 0:
             return None
-        self._last_total = total
+        state.total = total
         # one pass over the postings of all query features (words and concepts share the normaliser)
         weights: dict[int, float] = {col: w * wt / total for col, w in words.items()}
         for c, w in cweights.items():
@@ -461,10 +486,10 @@ class Engine:
         if len(cand) == 0:
             return None
         caps = self._capabilities(a)
-        self._last_caps = bool(caps)
+        state.caps = bool(caps)
         if caps and s.capability_gate < 1.0:
             # capability gate: a record offering none of the capabilities the query names is at best weak
-            share = wc * sum(self._qconcept_w.get(c, 0.0) for c in caps) / total
+            share = wc * sum(state.concept_w.get(c, 0.0) for c in caps) / total
             gate = 1.0 - (1.0 - s.capability_gate) * min(1.0, share / max(s.capability_share_full, 1e-6))
             cap_cols: set[int] = set()
             for cid in caps:
@@ -491,8 +516,8 @@ class Engine:
             cap_w: dict[int, float] = {}
             cap_den = 0.0
             for cid in caps:
-                cap_den += self._qconcept_w.get(cid, 0.0)
-                for c, v in self._qconcept_dist.get(cid, {}).items():
+                cap_den += state.concept_w.get(cid, 0.0)
+                for c, v in state.concept_dist.get(cid, {}).items():
                     col = idx.col(CONCEPT + c)
                     if col >= 0:
                         cap_w[col] = cap_w.get(col, 0.0) + v
@@ -556,9 +581,7 @@ class Engine:
                 parts["fresh"] = (now - upd) / 86400.0
         parts["relevance"] = rel
         parts["confidence"] = conf
-        self._last_query_analysis = a
-        self._last_query_weights = (words, denom)
-        return cand, np.clip(final, 0.0, 1.0), parts
+        return cand, np.clip(final, 0.0, 1.0), parts, state
 
     def _capabilities(self, a: Analysis) -> list[str]:
         kinds = self.settings.capability_kinds
@@ -619,23 +642,25 @@ class Engine:
 
     # -------------------------------------------------------------- reasons
     def _record_analysis(self, row: int) -> Analysis | None:
-        hit = self._explain_cache.get(row)
-        if hit is not None:
-            self._explain_cache.move_to_end(row)
-            return hit
+        with self._cache_lock:
+            hit = self._explain_cache.get(row)
+            if hit is not None:
+                self._explain_cache.move_to_end(row)
+                return hit
         r = self._records[row]
         if r is None:
             return None
         a = self.analyse_record(r)
-        self._explain_cache[row] = a
-        if len(self._explain_cache) > 4096:
-            self._explain_cache.popitem(last=False)
+        with self._cache_lock:
+            self._explain_cache[row] = a
+            if len(self._explain_cache) > 4096:
+                self._explain_cache.popitem(last=False)
         return a
 
-    def _reasons(self, q: Query, row: int, part: dict[str, float]) -> list[Reason]:
+    def _reasons(self, q: Query, row: int, part: dict[str, float], state: _QueryState) -> list[Reason]:
         idx = self.index
         s = self.settings
-        qa: Analysis = self._last_query_analysis
+        qa: Analysis = state.analysis
         out: list[Reason] = []
         rcols = set(idx.row(row)[0].tolist())
         ra = self._record_analysis(row)
@@ -647,18 +672,18 @@ class Engine:
                 rsurf = rconcepts.get(cid) or next(
                     (sf for rc, sf in rconcepts.items() if cid in self.vocabulary.ancestors(rc)), ""
                 )
-                w = s.concept_weight * self._qconcept_w.get(cid, 0.0) / self._last_total
+                w = s.concept_weight * state.concept_w.get(cid, 0.0) / state.total
                 out.append(Reason("capability", _concept_data(self.vocabulary, cid, qsurf, rsurf, False), w))
                 covered.add(fold(qsurf))
             else:
                 for anc in self.vocabulary.ancestors(cid):
                     if idx.col(CONCEPT + anc) in rcols:
                         rsurf = next((sf for rc, sf in rconcepts.items() if rc == anc or anc in self.vocabulary.ancestors(rc)), "")
-                        w = s.concept_weight * self._qconcept_w.get(cid, 0.0) / self._last_total
+                        w = s.concept_weight * state.concept_w.get(cid, 0.0) / state.total
                         out.append(Reason("capability", _concept_data(self.vocabulary, anc, qsurf, rsurf, True),
                                           w * s.concept_parent_credit))
                         break
-        words, _denom = self._last_query_weights
+        words = state.words
         surf_of = {}
         for t in qa.stream:
             if t is not None and t.content:

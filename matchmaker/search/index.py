@@ -42,14 +42,15 @@ class MatchIndex:
         return cls(supply=Engine(settings=settings), demand=Engine(settings=settings))
 
     def rebuild(self) -> None:
+        """Build new engines from the database and swap them in: searches keep using the old ones meanwhile."""
         with self.lock:
             t0 = time.perf_counter()
             last = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(ChangeLog.id), 0)))
             firms = db.session.scalars(sa.select(Firm).options(so.selectinload(Firm.offerings), so.selectinload(Firm.needs))).all()
             supply, demand = [], []
-            self.owners = {}
+            owners: dict[str, set[str]] = {}
             for firm in firms:
-                ids = self.owners.setdefault(str(firm.id), set())
+                ids = owners.setdefault(str(firm.id), set())
                 supply.append(firm_record(firm))
                 ids.add(supply[-1].id)
                 for o in firm.offerings:
@@ -60,22 +61,37 @@ class MatchIndex:
                     if n.is_open:
                         demand.append(need_record(n))
                         ids.add(demand[-1].id)
-            self.supply.build(supply)
-            self.demand.build(demand)
+            new_supply = Engine(settings=self.supply.settings, vocabulary=self.supply.vocabulary)
+            new_demand = Engine(settings=self.demand.settings, vocabulary=self.demand.vocabulary)
+            new_supply.build(supply)
+            new_demand.build(demand)
+            self.supply, self.demand, self.owners = new_supply, new_demand, owners
             self.last_change = last
             self.built_at = time.time()
             self.build_seconds = time.perf_counter() - t0
 
+    def owned_by(self, firm_id: int) -> set[str]:
+        """The record ids (in either engine) of one firm's profile and listings: a copy."""
+        with self.lock:
+            return set(self.owners.get(str(firm_id), ()))
+
     # ------------------------------------------------------------------ incremental updates
 
     def refresh(self) -> int:
-        """Apply the changes this process has not seen; return how many rows were applied."""
+        """Apply the changes this process has not seen; return how many rows were applied.
+
+        One thread applies them (the others go on searching the engines meanwhile, or wait here
+        for the changes to be applied, so that a page never shows less than its own request wrote)."""
         latest = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(ChangeLog.id), 0)))
-        if latest <= self.last_change:
-            if latest < self.last_change:  # the log was emptied (database reset): start over
-                self.rebuild()
+        if latest == self.last_change:
             return 0
         with self.lock:
+            latest = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(ChangeLog.id), 0)))
+            if latest < self.last_change:  # the log was emptied (database reset): start over
+                self.rebuild()
+                return 0
+            if latest == self.last_change:  # another thread applied them meanwhile
+                return 0
             rows = db.session.execute(
                 sa.select(ChangeLog.id, ChangeLog.entity, ChangeLog.entity_id, ChangeLog.op)
                 .where(ChangeLog.id > self.last_change, ChangeLog.id <= latest).order_by(ChangeLog.id)

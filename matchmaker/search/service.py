@@ -138,7 +138,7 @@ def needs_for_offering(offering: Offering, top: int = 10) -> list[Hit]:
 def needs_for_firm(firm: Firm, top: int = 10) -> list[Hit]:
     """Open needs the firm as a whole (profile or any offering) can answer: the dashboard's list."""
     index = get_index()
-    return _answerable(firm, firm_query(firm), set(index.owners.get(str(firm.id), set())), top)
+    return _answerable(firm, firm_query(firm), index.owned_by(firm.id), top)
 
 
 # How many candidate needs are checked in the need's own direction (see _answerable).
