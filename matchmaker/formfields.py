@@ -5,6 +5,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
@@ -17,6 +18,11 @@ def clean_query(text: str | None, max_length: int = 200) -> str:
     """A search box's text without control characters (PostgreSQL refuses NUL), trimmed and bounded."""
     text = "".join(ch if ord(ch) >= 32 else " " for ch in (text or ""))
     return " ".join(text.split())[:max_length]
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the options of a select field."""
+    return [p if isinstance(p, SelectChoice) else SelectChoice(p[0], p[1]) for p in pairs]
 
 
 MAX_PAGE = 10_000

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from ..formfields import IndustryField, no_control_chars
+from ..formfields import IndustryField, no_control_chars, options
 from ..security import email_taken
 
 LOCALE_CHOICES = [("ja", "日本語"), ("en", "English")]
@@ -32,7 +32,7 @@ class RegisterForm(FlaskForm):
     password2 = PasswordField(
         _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("Passwords do not match."))]
     )
-    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES, default="ja")
+    locale = SelectField(_l("Language"), choices=options(LOCALE_CHOICES), default="ja")
     firm_name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200), no_control_chars])
     firm_name_en = StringField(_l("Company name in English"), validators=[Optional(), Length(max=200), no_control_chars])
     country = SelectField(_l("Country"), default="JP")
@@ -50,7 +50,7 @@ class RegisterForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=100), no_control_chars])
-    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    locale = SelectField(_l("Language"), choices=options(LOCALE_CHOICES))
     submit = SubmitField(_l("Save"))
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import reference
 from ..extensions import db, limiter
 from ..firms.service import apply_location, city_error
+from ..formfields import options
 from ..i18n import current_locale
 from ..models import Firm, User, utcnow
 from .forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
@@ -57,8 +58,8 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("firms.dashboard"))
     form = RegisterForm()
-    form.country.choices = reference.country_choices(current_locale())
-    form.industries.choices = reference.industry_choices(current_locale())
+    form.country.choices = options(reference.country_choices(current_locale()))
+    form.industries.choices = options(reference.industry_choices(current_locale()))
     if request.method == "GET":
         form.locale.data = current_locale()
     if form.validate_on_submit():

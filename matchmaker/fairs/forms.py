@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..formfields import no_control_chars
+from ..formfields import no_control_chars, options
 from .service import compute_slots
 
 PRIORITY_CHOICES = [(3, _l("High")), (2, _l("Normal")), (1, _l("Low"))]
@@ -43,11 +43,11 @@ class FairForm(FlaskForm):
                           validators=[InputRequired(), NumberRange(min=1, max=500,
                                       message=_l("There must be between 1 and 500 tables."))])
     registration_deadline = DateField(_l("Registration deadline"), validators=[InputRequired()])
-    eligibility = SelectField(_l("Which firms may take part?"), choices=[
+    eligibility = SelectField(_l("Which firms may take part?"), choices=options([
         ("local", _l("Local firms only (near the city)")),
         ("domestic", _l("Firms in Japan")),
         ("international", _l("Firms from anywhere, also abroad")),
-    ], default="local")
+    ]), default="local")
     submit = SubmitField(_l("Save"))
 
     def validate_end_date(self, field):
@@ -109,9 +109,9 @@ class RegistrationForm(FlaskForm):
 
     def setup(self, slots, locale_fmt) -> None:
         choices = [(s.key, locale_fmt(s)) for s in slots]
-        self.first_slot.choices = choices
-        self.last_slot.choices = choices
-        self.slots.choices = choices
+        self.first_slot.choices = options(choices)
+        self.last_slot.choices = options(choices)
+        self.slots.choices = options(choices)
         self._slot_order = [s.key for s in slots]
 
     def validate(self, extra_validators=None) -> bool:
@@ -143,14 +143,14 @@ class RegistrationForm(FlaskForm):
 class RequestForm(FlaskForm):
     target = HiddenField(validators=[DataRequired()])
     message = TextAreaField(_l("Short message"), validators=[Optional(), Length(max=500), no_control_chars])
-    priority = RadioField(_l("Priority"), choices=PRIORITY_CHOICES, coerce=int, default=2,
+    priority = RadioField(_l("Priority"), choices=options(PRIORITY_CHOICES), coerce=int, default=2,
                           validators=[InputRequired(message=_l("Choose a priority."))])
     submit = SubmitField(_l("Ask for a meeting"))
 
 
 class AnswerForm(FlaskForm):
     answer = HiddenField(validators=[DataRequired()])
-    priority = SelectField(_l("Your priority"), choices=PRIORITY_CHOICES, coerce=int, default=2)
+    priority = SelectField(_l("Your priority"), choices=options(PRIORITY_CHOICES), coerce=int, default=2)
     submit = SubmitField(_l("Send"))
 
     def validate_answer(self, field):
@@ -161,7 +161,7 @@ class AnswerForm(FlaskForm):
 class PairingForm(FlaskForm):
     a = SelectField(_l("Firm"), coerce=int, validate_choice=True)
     b = SelectField(_l("meets firm"), coerce=int, validate_choice=True)
-    priority = SelectField(_l("Priority"), choices=PRIORITY_CHOICES, coerce=int, default=2)
+    priority = SelectField(_l("Priority"), choices=options(PRIORITY_CHOICES), coerce=int, default=2)
     submit = SubmitField(_l("Add pairing"))
 
     def validate_b(self, field):
@@ -176,9 +176,9 @@ class MoveForm(FlaskForm):
 
 
 class FollowUpForm(FlaskForm):
-    held = SelectField(_l("Did the meeting take place?"), choices=[("yes", _l("Yes")), ("no", _l("No"))])
-    outcome = SelectField(_l("Outcome"), choices=[
+    held = SelectField(_l("Did the meeting take place?"), choices=options([("yes", _l("Yes")), ("no", _l("No"))]))
+    outcome = SelectField(_l("Outcome"), choices=options([
         ("nothing", _l("Nothing further")), ("talks", _l("Further talks")),
         ("quote", _l("Quote requested")), ("order", _l("Order placed")),
-    ])
+    ]))
     submit = SubmitField(_l("Save"))

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, login_manager
-from ..formfields import page_number
+from ..formfields import options, page_number
 from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Firm, utcnow
@@ -494,8 +494,8 @@ def requests_admin(fair: Fair):
 def _pairing_form(fair: Fair) -> PairingForm:
     form = PairingForm()
     choices = [(p.id, p.firm.display_name(current_locale())) for p in _participants(fair)]
-    form.a.choices = choices
-    form.b.choices = choices
+    form.a.choices = options(choices)
+    form.b.choices = options(choices)
     return form
 
 
@@ -660,7 +660,7 @@ def move_meeting(fair: Fair, meeting_id: int):
     m = _fair_meeting(fair, meeting_id)
     slots = service.fair_slots(fair)
     form = MoveForm(obj=None)
-    form.slot.choices = [(s.key, slot_label(s)) for s in slots]
+    form.slot.choices = options((s.key, slot_label(s)) for s in slots)
     if request.method == "GET":
         form.slot.data, form.table.data = m.slot, m.table_no
     if form.validate_on_submit():
@@ -687,12 +687,12 @@ def move_meeting(fair: Fair, meeting_id: int):
     meetings = _meetings(fair)
     taken = {(x.slot, x.table_no) for x in meetings if x.id != m.id}
     busy = {x.slot for x in meetings if x.id != m.id and (x.involves(m.a_id) or x.involves(m.b_id))}
-    options = []
+    slot_options = []
     for s in slots:
         ok = s.key not in busy and all(p.available is None or s.key in p.available for p in (m.a, m.b))
         free = [t for t in range(1, fair.tables + 1) if (s.key, t) not in taken]
-        options.append({"slot": s, "ok": ok and bool(free), "free": free[:8], "n_free": len(free)})
-    return render_template("fairs/move.html", fair=fair, m=m, form=form, options=options,
+        slot_options.append({"slot": s, "ok": ok and bool(free), "free": free[:8], "n_free": len(free)})
+    return render_template("fairs/move.html", fair=fair, m=m, form=form, options=slot_options,
                            slots=service.slot_map(fair))
 
 

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..formfields import IndustryField, LanguagesField, ListField, no_control_chars
+from ..formfields import IndustryField, LanguagesField, ListField, no_control_chars, options
 from ..models import EMPLOYEE_RANGES
 
 
@@ -23,7 +23,7 @@ class FirmForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300), no_control_chars])
     latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(min=-90, max=90)])
     longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(min=-180, max=180)])
-    employees = SelectField(_l("Employees"), choices=[("", "—")] + [(e, e) for e in EMPLOYEE_RANGES], validators=[Optional()])
+    employees = SelectField(_l("Employees"), choices=options([("", "—")] + [(e, e) for e in EMPLOYEE_RANGES]), validators=[Optional()])
     founded_year = IntegerField(_l("Founded (year)"), validators=[Optional()])
     industries = IndustryField(_l("Industries"), validators=[Optional()])
     tags = ListField(_l("Capabilities (processes, materials, products, services)"), max_items=40)

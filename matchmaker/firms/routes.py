@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import reference
 from ..extensions import db
-from ..formfields import like_pattern, page_number
+from ..formfields import like_pattern, options, page_number
 from ..i18n import current_locale
 from ..models import Firm, FirmFacet, Need, Offering, utcnow
 from ..security import get_or_404, require_own_firm
@@ -40,10 +40,10 @@ def _has_facet(kind: str, values) -> sa.ColumnElement:
 def directory():
     loc = current_locale()
     form = DirectoryForm(request.args)
-    form.industry.choices = [("", _("All industries"))] + reference.industry_choices(loc, levels=("major", "middle", "minor"))
-    form.language.choices = [("", _("Any language"))] + reference.language_choices(loc)
-    form.area.choices = [("", _("Anywhere")), ("local", _("Local (near the city)")), ("domestic", _("Japan")),
-                         ("overseas", _("Overseas"))]
+    form.industry.choices = options([("", _("All industries"))] + reference.industry_choices(loc, levels=("major", "middle", "minor")))
+    form.language.choices = options([("", _("Any language"))] + reference.language_choices(loc))
+    form.area.choices = options([("", _("Anywhere")), ("local", _("Local (near the city)")), ("domestic", _("Japan")),
+                         ("overseas", _("Overseas"))])
     query = sa.select(Firm)
     if form.validate():
         q = (form.q.data or "").strip()
@@ -97,12 +97,13 @@ def edit(firm_id: int):
     require_own_firm(firm.id)
     loc = current_locale()
     form = FirmForm(obj=firm)
-    form.country.choices = reference.country_choices(loc)
-    form.industries.choices = reference.industry_choices(loc)
-    form.languages.choices = reference.language_choices(loc)
+    form.country.choices = options(reference.country_choices(loc))
+    form.industries.choices = options(reference.industry_choices(loc))
+    languages = reference.language_choices(loc)
     for code in firm.languages:  # keep any language the firm already has
-        if code not in dict(form.languages.choices):
-            form.languages.choices.append((code, reference.language_name(code, loc)))
+        if code not in dict(languages):
+            languages.append((code, reference.language_name(code, loc)))
+    form.languages.choices = options(languages)
     if form.validate_on_submit():
         problem = city_error(form.city.data, form.country.data)
         if problem:

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..formfields import IndustryField, ListField, no_control_chars
+from ..formfields import IndustryField, ListField, no_control_chars, options
 
 
 class OfferingForm(FlaskForm):
@@ -27,10 +27,10 @@ class NeedForm(FlaskForm):
     budget_min = IntegerField(_l("Budget from (JPY)"), validators=[Optional(), NumberRange(min=0, max=10**12)])
     budget_max = IntegerField(_l("Budget up to (JPY)"), validators=[Optional(), NumberRange(min=0, max=10**12)])
     required_certifications = ListField(_l("Required certifications"), max_items=10)
-    supplier_scope = SelectField(_l("Where may suppliers be?"), choices=[
+    supplier_scope = SelectField(_l("Where may suppliers be?"), choices=options([
         ("local", _l("Local (near our city)")), ("domestic", _l("Anywhere in Japan")),
         ("overseas", _l("Overseas")), ("anywhere", _l("Anywhere")),
-    ], default="anywhere")
+    ]), default="anywhere")
     submit = SubmitField(_l("Save"))
 
     def validate_delivery_date(self, field):

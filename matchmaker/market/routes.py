@@ -16,7 +16,7 @@ from .. import reference
 from ..capabilities import certification_labels
 from ..extensions import db
 from ..firms.routes import capability_suggestions
-from ..formfields import clean_query, like_pattern, page_number
+from ..formfields import clean_query, like_pattern, options, page_number
 from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Need, Offering
@@ -60,7 +60,7 @@ def _visible(kind: Kind, item) -> None:
 
 
 def _prepare(form, loc: str) -> None:
-    form.categories.choices = reference.industry_choices(loc)
+    form.categories.choices = options(reference.industry_choices(loc))
 
 
 @bp.route("/<any(offerings, needs):kinds>/")

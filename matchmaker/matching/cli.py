@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from ..machine_output import stdout_to_stderr, write_stdout
 from .engine import Engine
 from .records import Query, Record
 from .settings import Settings
@@ -115,11 +116,11 @@ def rank_command(candidates_path: Path, queries_path: Path, top: int, explain: b
             settings = Settings.from_mapping(json.loads(settings_json))
         except (json.JSONDecodeError, ValueError, AttributeError) as exc:
             raise InputError(f"--settings: {exc}") from exc
-    candidates = read_jsonl(candidates_path)
-    queries = read_jsonl(queries_path)
-    lines, times = rank(candidates, queries, top=top, explain=explain, settings=settings, workers=workers)
-    out = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
-    click.echo(out, nl=False)  # written only once everything succeeded
+    with stdout_to_stderr():  # whatever a library prints goes to stderr; stdout holds only the results
+        candidates = read_jsonl(candidates_path)
+        queries = read_jsonl(queries_path)
+        lines, times = rank(candidates, queries, top=top, explain=explain, settings=settings, workers=workers)
+    write_stdout("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))  # only once all succeeded
     if timings:
         click.echo(json.dumps(times), err=True)
 

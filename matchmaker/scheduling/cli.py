@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from ..machine_output import stdout_to_stderr, write_stdout
 from .model import Instance, InstanceError, Meeting, Schedule
 from .solver import Progress, solve
 
@@ -86,22 +87,27 @@ def schedule_command(
     """
     t0 = time.monotonic() - _process_age()
     try:
-        if not time_limit > 0:
-            raise InstanceError(f"--time-limit: {time_limit} (must be positive)")
-        try:
-            instance = Instance.from_dict(_load_json(instance_path))
-        except InstanceError as e:
-            msg = str(e)
-            raise InstanceError(msg if msg.startswith(instance_path) else f"{instance_path}: {msg}") from None
-        locked = load_locked(locked_path) if locked_path else []
-        budget = max(0.1, time_limit - (time.monotonic() - t0) - 0.2)  # leave time to write the output
-        schedule = solve(instance, budget, locked, None if quiet else _ProgressPrinter())
+        with stdout_to_stderr(discard=quiet):  # HiGHS prints its banner on C-level stdout: not there
+            schedule = _solve(instance_path, time_limit, locked_path, quiet, t0)
     except InstanceError as e:
         click.echo(f"error: {e}", err=True)
         ctx.exit(2)
-    click.echo(json.dumps(schedule.to_dict(), ensure_ascii=False))
+    write_stdout(json.dumps(schedule.to_dict(), ensure_ascii=False) + "\n")
     if not quiet:
         click.echo(summary(schedule), err=True)
+
+
+def _solve(instance_path: str, time_limit: float, locked_path: str | None, quiet: bool, t0: float) -> Schedule:
+    if not time_limit > 0:
+        raise InstanceError(f"--time-limit: {time_limit} (must be positive)")
+    try:
+        instance = Instance.from_dict(_load_json(instance_path))
+    except InstanceError as e:
+        msg = str(e)
+        raise InstanceError(msg if msg.startswith(instance_path) else f"{instance_path}: {msg}") from None
+    locked = load_locked(locked_path) if locked_path else []
+    budget = max(0.1, time_limit - (time.monotonic() - t0) - 0.2)  # leave time to write the output
+    return solve(instance, budget, locked, None if quiet else _ProgressPrinter())
 
 
 def main() -> None:  # pragma: no cover - thin wrapper

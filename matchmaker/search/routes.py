@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from .. import reference
 from ..extensions import limiter
+from ..formfields import options
 from ..i18n import current_locale
 from ..matching import Query
 from ..security import firm_required
@@ -35,11 +36,11 @@ def _origin(city: str):
 def suppliers():
     loc = current_locale()
     form = SupplierSearchForm(request.args)
-    form.distance.choices = [("", _("Any distance"))] + [(d, _("within %(km)s km", km=d)) for d in DISTANCES if d]
-    form.category.choices = [("", _("All industries"))] + reference.industry_choices(loc, levels=("major", "middle", "minor"))
-    form.language.choices = [("", _("Any language"))] + reference.language_choices(loc)
-    form.scope.choices = [("", _("Anywhere")), ("local", _("Local (near the city)")), ("domestic", _("Japan")),
-                          ("overseas", _("Overseas"))]
+    form.distance.choices = options([("", _("Any distance"))] + [(d, _("within %(km)s km", km=d)) for d in DISTANCES if d])
+    form.category.choices = options([("", _("All industries"))] + reference.industry_choices(loc, levels=("major", "middle", "minor")))
+    form.language.choices = options([("", _("Any language"))] + reference.language_choices(loc))
+    form.scope.choices = options([("", _("Anywhere")), ("local", _("Local (near the city)")), ("domestic", _("Japan")),
+                          ("overseas", _("Overseas"))])
     per_page = current_app.config["MATCHMAKER_PAGE_SIZE"]
     try:
         page = max(1, min(int(request.args.get("page", 1)), 50))
