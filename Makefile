@@ -1,24 +1,30 @@
 # Two commands do all the set-up on a fresh machine:
-#   make run   - virtualenv, install, translations, migrations, demo data (empty database only), serve on :5000
-#   make test  - the same install plus the dev extras, then the whole test suite
+#   make run   - virtualenv, locked install, translations, migrations, demo data (empty database only), serve on :5000
+#   make test  - the same install plus the locked dev tools, then the whole test suite
+# Dependencies come from the lock files requirements/main.txt and requirements/dev.txt (exact versions
+# and hashes, so every machine gets what CI tested); `make lock` refreshes them from pyproject.toml.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+LOCK   := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test install dev translations db serve bench clean
+.PHONY: run test install dev translations db serve bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# The locked set is installed as it is (--require-hashes), then the project itself without resolving
+# anything (its build backend, setuptools, is in the lock too).
+$(VENV)/.installed: requirements/main.txt pyproject.toml | $(BIN)/python
+	$(PIP) install --require-hashes -r requirements/main.txt
+	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.installed
+	$(PIP) install --require-hashes -r requirements/dev.txt
 	touch $@
 
 install: $(VENV)/.installed translations
@@ -39,6 +45,12 @@ run: db
 
 test: dev
 	$(BIN)/python -m pytest
+
+# Refresh the lock files after changing dependencies in pyproject.toml (or to take new releases on
+# purpose); then run `make test` from a fresh clone before committing them.
+lock: $(VENV)/.dev-installed
+	$(LOCK) --build-deps-for editable -o requirements/main.txt pyproject.toml
+	$(LOCK) --extra dev -c requirements/main.txt -o requirements/dev.txt pyproject.toml
 
 # Update the catalogs after changing user-visible strings.
 messages: $(VENV)/.installed
