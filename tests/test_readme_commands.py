@@ -1,0 +1,123 @@
+"""Every `matchmaker ...` line the README shows runs, as a user runs it: the installed console script
+in a subprocess, on a temporary database, in the README's order.
+
+Optional parts (`[--top 10]`) are given; `> FILE` means the command's standard output is data
+and must parse (JSON, or JSON Lines for .jsonl); placeholders in capitals (`C.jsonl`,
+`INSTANCE.json`) are files this test provides. A line naming a command that does not exist, or
+an input file this test does not know, fails.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from live import BIN, cli_env, free_port
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+PASSWORD = "Harbour-lantern-2026!"
+
+RANK_CANDIDATES = [
+    {"id": "c1", "name": "藤沢メッキ工業", "text": "無電解ニッケルめっき、亜鉛めっき。小ロット対応。", "city": "藤沢市", "country": "JP"},
+    {"id": "c2", "name": "Chao Plating", "text": "Electroless nickel plating for export.", "country": "TH"},
+    {"id": "c3", "name": "湘南システム", "text": "業務システム開発", "city": "藤沢市", "country": "JP"},
+]
+RANK_QUERIES = [{"id": "q1", "text": "無電解ニッケルメッキ 100個"}, {"id": "q2", "text": "nickel plating"}]
+INSTANCE = {
+    "slots": [{"id": f"S{i + 1}", "start": f"2027-02-10T{9 + i:02d}:00", "end": f"2027-02-10T{9 + i:02d}:25"} for i in range(3)],
+    "tables": 2,
+    "participants": [{"id": p} for p in "ABCD"],
+    "requests": [{"from": "A", "to": "B", "weight": 1.0}, {"from": "C", "to": "D", "weight": 0.5},
+                 {"from": "A", "to": "C", "weight": 0.25}],
+}
+INPUTS = {
+    "C.jsonl": "\n".join(json.dumps(c, ensure_ascii=False) for c in RANK_CANDIDATES) + "\n",
+    "Q.jsonl": "\n".join(json.dumps(q, ensure_ascii=False) for q in RANK_QUERIES) + "\n",
+    "INSTANCE.json": json.dumps(INSTANCE),
+}
+PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]*\.(jsonl|json|csv|xlsx)$")
+
+
+def readme_command_lines() -> list[str]:
+    lines = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", README.read_text(encoding="utf-8"), re.S):
+        for line in block.splitlines():
+            if line.strip().startswith("matchmaker "):
+                lines.append(line.split("#", 1)[0].strip())
+    return lines
+
+
+def to_argv(line: str, files: Path) -> tuple[list[str], Path | None]:
+    """The README line as an argument vector, and the file its standard output is sent to."""
+    words = shlex.split(line)[1:]  # without the program name
+    argv: list[str] = []
+    out: Path | None = None
+    i = 0
+    while i < len(words):
+        w = words[i].strip("[]")
+        if w == ">":
+            out = files / words[i + 1]
+            i += 2
+            continue
+        if PLACEHOLDER.match(w):
+            if w not in INPUTS:
+                pytest.fail(f"the README names an input file this test does not provide: {w} ({line})")
+            path = files / w
+            path.write_text(INPUTS[w], encoding="utf-8")
+            w = str(path)
+        argv.append(w)
+        i += 1
+    return argv, out
+
+
+def test_the_readme_shows_the_commands():
+    names = {line.split()[1] for line in readme_command_lines()}
+    assert {"run", "db", "seed-demo", "create-user", "reindex", "rank", "schedule"} <= names
+
+
+def test_every_readme_command_runs(tmp_path):
+    env = cli_env("sqlite:///" + str(tmp_path / "readme.db"))
+    lines = readme_command_lines()
+    # the server last: it needs the database the other lines make
+    ordered = [line for line in lines if line.split()[1] != "run"] + [line for line in lines if line.split()[1] == "run"]
+    for line in ordered:
+        argv, out = to_argv(line, tmp_path)
+        if argv[0] == "run":
+            _serve(argv, env)
+            continue
+        stdin = f"{PASSWORD}\n{PASSWORD}\n" if argv[0] == "create-user" else None
+        r = subprocess.run([str(BIN / "matchmaker"), *argv], env=env, input=stdin, capture_output=True, text=True,
+                           timeout=180)
+        assert r.returncode == 0, f"{line}\nexit {r.returncode}\n{r.stdout}\n{r.stderr}"
+        if out is not None:
+            if out.suffix == ".jsonl":
+                rows = [json.loads(x) for x in r.stdout.splitlines() if x.strip()]
+                assert rows, line
+            elif out.suffix == ".json":
+                assert isinstance(json.loads(r.stdout), dict), line
+            out.write_text(r.stdout, encoding="utf-8")
+
+
+def _serve(argv: list[str], env: dict[str, str]) -> None:
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "matchmaker"), *argv, "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, "the development server exited"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                    assert r.status == 200
+                    return
+            except OSError:
+                assert time.monotonic() < deadline, "the development server did not answer"
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.wait(10)
