@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .config import load_config
 
     load_config(app, config)
+    register_models()
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -37,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     from . import ormsafety
     from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     from .i18n import init_babel
+    from .mail import init_mail
     from .search import changes
     from .security import init_security
 
@@ -49,8 +51,17 @@ def register_extensions(app: Flask) -> None:
     # Before Flask-Login: after_request hooks run in reverse order, so ours sees its cookie.
     init_security(app)
     login_manager.init_app(app)
+    init_mail(app)
     changes.install()
     ormsafety.install(db.Model)
+
+
+def register_models() -> None:
+    """Every table's model, imported once, so that the metadata (and migrations) see them all."""
+    from . import idempotency, models  # noqa: F401
+    from .accounts import models as account_models  # noqa: F401
+    from .fairs import models as fair_models  # noqa: F401
+    from .mail import models as mail_models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

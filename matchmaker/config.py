@@ -50,6 +50,7 @@ def default_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,  # seconds; the server-side session must be alive too
         "PREFERRED_URL_SCHEME": "http",
         "BABEL_DEFAULT_LOCALE": "ja",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Tokyo",
@@ -61,6 +62,8 @@ def default_config(instance_path: str) -> dict:
         or os.environ.get("REDIS_URL")
         or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Sign-in attempts per account; the address limit (below) is looser, so a shared office address
+        # is not locked out by one person's mistakes.
         "MATCHMAKER_LOGIN_LIMIT": "10 per minute;50 per hour",
         "MATCHMAKER_REGISTER_LIMIT": "20 per hour",
         "MATCHMAKER_API_LIMIT": "120 per minute",
@@ -73,6 +76,17 @@ def default_config(instance_path: str) -> dict:
         # "Needs you can answer" lists a need when the firm would be recommended for it at least this well.
         "MATCHMAKER_ANSWERABLE_MIN_SCORE": 0.15,
         "MATCHMAKER_SEARCH_LIMIT": "60 per minute",
+        # Mail: an SMTP URL in production (see mail/transport.py); in development a folder in instance/.
+        "MATCHMAKER_MAIL_URL": os.environ.get("MAIL_URL") or "file://" + str(Path(instance_path) / "mail"),
+        "MATCHMAKER_MAIL_FROM": "matchmaker <no-reply@localhost>",
+        "MATCHMAKER_MAIL_BACKGROUND": True,
+        "MATCHMAKER_MAIL_TIMEOUT": 20,  # seconds to wait for the mail server  # send after each commit from a thread of the process
+        # The site's public address, for links in mail (never taken from the request's Host header).
+        "MATCHMAKER_BASE_URL": "http://127.0.0.1:5000",
+        "MATCHMAKER_VERIFY_EMAIL_HOURS": 72,
+        "MATCHMAKER_RESET_PASSWORD_HOURS": 2,
+        "MATCHMAKER_LOGIN_ADDRESS_LIMIT": "60 per minute;300 per hour",
+        "MATCHMAKER_PASSWORD_RESET_LIMIT": "5 per hour",
         "MATCHMAKER_SCHEDULER_TIME_LIMIT": 20,
     }
 

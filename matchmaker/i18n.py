@@ -5,7 +5,7 @@ session), then the browser's Accept-Language; Japanese is the default.
 """
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale as babel_get_locale
 from flask_babel import refresh
 from flask_login import current_user
@@ -19,6 +19,8 @@ def supported() -> list[str]:
 
 def select_locale() -> str:
     langs = supported()
+    if not has_request_context():  # a command, a mail rendered with force_locale: the default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in langs:
         return current_user.locale
     chosen = session.get("lang")

@@ -35,6 +35,8 @@ class User(UserMixin, db.Model):
     locale: so.Mapped[str] = so.mapped_column(sa.String(5), default="ja")
     firm_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("firms.id", ondelete="SET NULL"), index=True)
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    # Set when the owner of the address followed the link we mailed (or an admin created the account).
+    email_verified_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
 
@@ -46,15 +48,25 @@ class User(UserMixin, db.Model):
     def normalize_email(email: str) -> str:
         return (email or "").strip().lower()
 
+    # The signed-in session this object was loaded for (see accounts/sessions.py); not a column.
+    session_token = None  # str: set on sign-in and by the user loader
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def get_id(self) -> str:  # Flask-Login: the session cookie names the user and the server-side session
+        return f"{self.id}:{self.session_token}" if self.session_token else ""
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_organizer(self) -> bool:
@@ -133,6 +145,11 @@ class Firm(db.Model):
     employees: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
     founded_year: so.Mapped[int | None] = so.mapped_column()
     overseas_interest: so.Mapped[bool] = so.mapped_column(default=False)
+    # Shown to everyone once a member has confirmed an e-mail address (or the city listed the firm);
+    # cleared when the firm is deleted.
+    published_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True), index=True)
+    # A deleted firm keeps an anonymised row for the records other firms need (past meetings, deals).
+    deleted_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -164,6 +181,15 @@ class Firm(db.Model):
     @property
     def is_overseas(self) -> bool:
         return (self.country or "JP") != "JP"
+
+    @property
+    def is_public(self) -> bool:
+        return self.published_at is not None and self.deleted_at is None
+
+    @classmethod
+    def public(cls) -> sa.ColumnElement[bool]:
+        """The firms everyone may see (directory, search, recommendations)."""
+        return sa.and_(cls.published_at.is_not(None), cls.deleted_at.is_(None))
 
     def completeness(self) -> tuple[int, list[str]]:
         """Percentage of the profile filled in, and the names of the missing parts."""

@@ -34,17 +34,16 @@ def init_security(app) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        try:
-            return db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
+    from .accounts import sessions
+
+    login_manager.user_loader(sessions.load)
+    app.teardown_request(sessions.write_after_request)
 
     if app.config.get("MATCHMAKER_PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    warn_about_deployment(app)
 
     @app.after_request
     def security_headers(response):
@@ -141,7 +140,43 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
-def email_taken(email: str) -> bool:
-    from .models import User
+def verified_required(view):
+    """The signed-in member must have confirmed the e-mail address before publishing anything."""
 
-    return db.session.scalar(sa.select(User.id).where(User.email == User.normalize_email(email))) is not None
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.email_verified:
+            from flask import flash, redirect, url_for
+            from flask_babel import gettext as _
+
+            flash(_("Please confirm your email address first: follow the link we sent you (or ask for a new one "
+                    "on this page)."), "warning")
+            return redirect(url_for("firms.dashboard"))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def warn_about_deployment(app) -> None:
+    """Say so, loudly and once, when the site runs in a way that quietly weakens its protection."""
+    import sys
+
+    multi_process = any(name in sys.modules for name in ("gunicorn", "uwsgi"))
+    if multi_process and str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        app.logger.warning(
+            "Rate limits are kept in this process's memory: with several worker processes each counts on its own, "
+            "so sign-in and search limits are multiplied by the number of workers. Set REDIS_URL (see the README's "
+            "production section).")
+    if app.config.get("MATCHMAKER_PROXY_FIX"):
+        return
+    warned: list[bool] = []
+
+    @app.before_request
+    def proxy_warning():
+        if not warned and request.headers.get("X-Forwarded-For"):
+            warned.append(True)
+            app.logger.warning(
+                "Requests come through a reverse proxy (X-Forwarded-For) but MATCHMAKER_PROXY_FIX is not set: every "
+                "client looks like the proxy, so all users share one rate limit. Set MATCHMAKER_PROXY_FIX=true.")

@@ -66,6 +66,8 @@ def init_templating(app) -> None:
 
     @app.template_global()
     def firm_name(firm) -> str:
+        if firm.deleted_at is not None:
+            return _("Deleted firm")
         return firm.display_name(current_locale())
 
     @app.template_global()

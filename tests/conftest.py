@@ -53,13 +53,33 @@ def postgres_url():
 
 
 @pytest.fixture(scope="session")
+def mail_server():
+    """One real SMTP server for the whole run; every app sends its mail there."""
+    from live import free_port
+    from smtp_box import Mailbox
+
+    box = Mailbox(free_port())
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def mailbox(mail_server):
+    """The SMTP server's inbox, emptied for this test."""
+    mail_server.clear()
+    return mail_server
+
+
+@pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory):
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
 
 
-def make_config(url: str, tmp_path, **extra) -> dict:
+def make_config(url: str, tmp_path, mail_url: str = "", **extra) -> dict:
     config = {
         "TESTING": True,
+        "MATCHMAKER_MAIL_URL": mail_url or "file://" + str(tmp_path / "mail"),
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
@@ -92,14 +112,17 @@ def app_config(database_url, tmp_path):
 
 
 @pytest.fixture
-def app(database_url, tmp_path, app_config):
-    app = create_app(make_config(database_url, tmp_path, **app_config))
+def app(database_url, tmp_path, app_config, mail_server):
+    app = create_app(make_config(database_url, tmp_path, mail_server.url, **app_config))
     with app.app_context():
         if database_url not in _created:
             db.drop_all()
             db.create_all()
             _created.add(database_url)
         yield app
+        from matchmaker.mail.sender import stop_sender
+
+        stop_sender(app)  # the mail sender finishes before the tables are emptied
         db.session.remove()
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
@@ -128,10 +151,11 @@ class Factory:
 
     def firm(self, name=None, city="藤沢市", country="JP", **kw):
         from matchmaker.firms.service import apply_location
-        from matchmaker.models import Firm
+        from matchmaker.models import Firm, utcnow
 
         self.n += 1
         lists = {k: kw.pop(k) for k in ("industries", "tags", "certifications", "languages", "equipment") if k in kw}
+        kw.setdefault("published_at", utcnow())
         firm = Firm(name=name or f"テスト工業{self.n}", city=city, country=country, **kw)
         for k, v in lists.items():
             setattr(firm, k, v)
@@ -140,12 +164,13 @@ class Factory:
         db.session.commit()
         return firm
 
-    def user(self, firm=None, role="member", email=None, password=PASSWORD, locale="ja", name="テスト太郎"):
-        from matchmaker.models import User
+    def user(self, firm=None, role="member", email=None, password=PASSWORD, locale="ja", name="テスト太郎",
+             verified=True):
+        from matchmaker.models import User, utcnow
 
         self.n += 1
         user = User(email=email or f"user{self.n}@example.com", name=name, role=role, locale=locale,
-                    firm_id=firm.id if firm else None)
+                    firm_id=firm.id if firm else None, email_verified_at=utcnow() if verified else None)
         user.set_password(password)
         db.session.add(user)
         db.session.commit()

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..formfields import IndustryField, no_control_chars, options
-from ..security import email_taken
+from .passwords import password_problem
 
 LOCALE_CHOICES = [("ja", "日本語"), ("en", "English")]
 
@@ -17,12 +18,15 @@ class LoginForm(FlaskForm):
 
 
 class PasswordRules:
+    """The password rule of passwords.py; the form's name, e-mail and firm name count as easy guesses."""
+
     def __call__(self, form, field):
-        pw = field.data or ""
-        if len(pw) < 10:
-            raise ValidationError(_l("Use at least 10 characters."))
-        if pw.isdigit() or pw.isalpha():
-            raise ValidationError(_l("Mix letters with digits or symbols."))
+        personal = [getattr(getattr(form, name, None), "data", "") or "" for name in ("name", "email", "firm_name")]
+        if current_user.is_authenticated:
+            personal += [current_user.name, current_user.email]
+        problem = password_problem(field.data or "", *personal)
+        if problem:
+            raise ValidationError(problem)
 
 
 class RegisterForm(FlaskForm):
@@ -42,10 +46,8 @@ class RegisterForm(FlaskForm):
                           validators=[DataRequired(message=_l("Please confirm to continue."))])
     submit = SubmitField(_l("Create account"))
 
-    def validate_email(self, field):
-        # Only a well-formed address is looked up (a NUL byte in the query fails on PostgreSQL).
-        if not field.errors and email_taken(field.data):
-            raise ValidationError(_l("An account with this email already exists."))
+    # Whether the address already has an account is never said here (no probing for accounts): the
+    # page after registering is the same, and the owner of the address gets a mail (routes.py).
 
 
 class SettingsForm(FlaskForm):
@@ -61,3 +63,24 @@ class PasswordForm(FlaskForm):
         _l("Repeat new password"), validators=[DataRequired(), EqualTo("password", message=_l("Passwords do not match."))]
     )
     submit = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200), PasswordRules()])
+    password2 = PasswordField(
+        _l("Repeat new password"), validators=[DataRequired(), EqualTo("password", message=_l("Passwords do not match."))]
+    )
+    submit = SubmitField(_l("Set the new password"))
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=200)])
+    delete_firm = BooleanField(_l("Also delete our firm, its profile, offerings and needs"))
+    confirm = BooleanField(_l("I understand that this cannot be undone."),
+                           validators=[DataRequired(message=_l("Please confirm to continue."))])
+    submit = SubmitField(_l("Delete"))

@@ -48,6 +48,48 @@ def update_user(user_id: int):
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
 
 
+@bp.route("/users/<int:user_id>/delete", methods=["GET", "POST"])
+@admin_required
+def delete_user(user_id: int):
+    """An admin deletes an account (a person who asked, or abuse); the firm stays."""
+    from ..accounts.service import delete_user as delete
+
+    user = get_or_404(User, user_id)
+    if user.id == current_user.id:
+        flash(_("Delete your own account from your account settings."), "danger")
+        return redirect(url_for("admin.users"))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        email = user.email
+        delete(user)
+        db.session.commit()
+        flash(_("Account %(email)s deleted.", email=email), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/confirm_delete.html", form=form, what="user", user=user, firm=None)
+
+
+@bp.route("/firms/<int:firm_id>/delete", methods=["GET", "POST"])
+@admin_required
+def delete_firm(firm_id: int):
+    """An admin deletes a firm with its listings and its members' accounts (anonymised where others need it)."""
+    from ..accounts.service import delete_firm as delete
+
+    firm = get_or_404(Firm, firm_id)
+    if firm.deleted_at is not None:
+        abort(404)
+    if current_user.firm_id == firm.id:
+        flash(_("Delete your own firm from your account settings."), "danger")
+        return redirect(url_for("firms.view", firm_id=firm.id))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        name = firm.name
+        delete(firm)
+        db.session.commit()
+        flash(_("%(name)s and its listings have been deleted.", name=name), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/confirm_delete.html", form=form, what="firm", user=None, firm=firm)
+
+
 @bp.route("/indicators")
 @organizer_required
 def indicators():

@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from ..extensions import db
 from ..firms.service import apply_location
-from ..models import ChangeLog, Firm, Need, Offering, User
+from ..models import ChangeLog, Firm, Need, Offering, User, utcnow
 
 DEMO_PASSWORD = "matchmaker-demo-2026"
 DEMO_DOMAIN = "demo.example.com"
@@ -96,14 +96,14 @@ def load_demo(reset: bool = False, today: date | None = None) -> DemoSummary:
                 ))
                 counts.needs += 1
             user = User(email=f"{key}@{DEMO_DOMAIN}", name=_contact_name(rec), role="member",
-                        locale="ja" if firm.country == "JP" else "en", firm=firm)
+                        locale="ja" if firm.country == "JP" else "en", firm=firm, email_verified_at=utcnow())
             user.password_hash = password_hash
             db.session.add(user)
             counts.firms += 1
             counts.users += 1
         for role in ("organizer", "admin"):
             user = User(email=f"{role}@{DEMO_DOMAIN}", name={"organizer": "藤沢市 産業労働課", "admin": "管理者"}[role],
-                        role=role, locale="ja")
+                        role=role, locale="ja", email_verified_at=utcnow())
             user.password_hash = password_hash
             db.session.add(user)
             counts.users += 1
@@ -131,7 +131,7 @@ def _firm(rec: dict) -> Firm:
             website=rec.get("website", ""), address=rec.get("address", ""), city=rec["city"],
             prefecture=rec.get("prefecture", ""), country=rec.get("country", "JP"),
             employees=rec.get("employees", ""), founded_year=rec.get("founded_year"),
-            overseas_interest=bool(rec.get("overseas_interest")),
+            overseas_interest=bool(rec.get("overseas_interest")), published_at=utcnow(),
         )
     except KeyError as e:
         raise DemoError(f"demo firm {rec.get('key', '?')}: missing field {e}") from e

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from .. import reference
 from ..extensions import db
 from ..formfields import like_pattern, options, page_number
+from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Firm, FirmFacet, Need, Offering, utcnow
 from ..security import get_or_404, require_own_firm
@@ -44,7 +45,7 @@ def directory():
     form.language.choices = options([("", _("Any language"))] + reference.language_choices(loc))
     form.area.choices = options([("", _("Anywhere")), ("local", _("Local (near the city)")), ("domestic", _("Japan")),
                          ("overseas", _("Overseas"))])
-    query = sa.select(Firm)
+    query = sa.select(Firm).where(Firm.public())
     if form.validate():
         q = (form.q.data or "").strip()
         if q:
@@ -84,6 +85,8 @@ def directory():
 @bp.route("/<int:firm_id>")
 def view(firm_id: int):
     firm = get_or_404(Firm, firm_id)
+    if not firm.is_public and not _may_see_unlisted(firm):
+        abort(404)
     offerings = [o for o in firm.offerings if o.is_open]
     needs = [n for n in firm.needs if n.is_open]
     can_edit = current_user.is_authenticated and current_user.can_edit_firm(firm)
@@ -143,7 +146,15 @@ def dashboard():
     answerable = needs_for_firm(firm, top=6)
     suppliers = {n.id: suppliers_for_need(n, top=3).hits for n in needs if n.is_open}
     return render_template("firms/dashboard.html", firm=firm, percent=percent, missing=missing,
-                           offerings=offerings, needs=needs, answerable=answerable, suppliers=suppliers)
+                           offerings=offerings, needs=needs, answerable=answerable, suppliers=suppliers,
+                           verify_form=EmptyForm())
+
+
+def _may_see_unlisted(firm: Firm) -> bool:
+    """A firm not listed (yet, or any more) is seen by its own members and, unless deleted, by the city's staff."""
+    if not current_user.is_authenticated:
+        return False
+    return current_user.firm_id == firm.id or (current_user.is_organizer and firm.deleted_at is None)
 
 
 def capability_suggestions(locale: str) -> list[str]:

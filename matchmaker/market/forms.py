@@ -6,9 +6,11 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..formfields import IndustryField, ListField, no_control_chars, options
+from ..idempotency import SubmissionField
 
 
 class OfferingForm(FlaskForm):
+    submission = SubmissionField()  # the same form posted twice creates one offering
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200), no_control_chars])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000), no_control_chars])
     categories = IndustryField(_l("Categories"), validators=[Optional()])
@@ -17,6 +19,7 @@ class OfferingForm(FlaskForm):
 
 
 class NeedForm(FlaskForm):
+    submission = SubmissionField()
     title = StringField(_l("What do you want to buy or have made?"), validators=[DataRequired(), Length(max=200), no_control_chars])
     description = TextAreaField(_l("Details (material, size, specification, drawings)"),
                                 validators=[Optional(), Length(max=4000), no_control_chars])

@@ -14,13 +14,14 @@ from flask_login import current_user, login_required
 
 from .. import reference
 from ..capabilities import certification_labels
+from .. import idempotency
 from ..extensions import db
 from ..firms.routes import capability_suggestions
 from ..formfields import clean_query, like_pattern, options, page_number
 from ..forms import EmptyForm
 from ..i18n import current_locale
-from ..models import Need, Offering
-from ..security import firm_required, get_or_404, require_own_firm
+from ..models import Firm, Need, Offering
+from ..security import firm_required, get_or_404, require_own_firm, verified_required
 from ..search.service import needs_for_offering, suppliers_for_need
 from .forms import NeedForm, OfferingForm
 
@@ -53,9 +54,9 @@ def _kind(kinds: str) -> Kind:
 
 
 def _visible(kind: Kind, item) -> None:
-    """Closed items are shown to their own firm only."""
+    """Closed items, and those of firms not listed, are shown to their own firm only."""
     owner = current_user.is_authenticated and current_user.firm_id == item.firm_id
-    if item.status != kind.open_status and not owner:
+    if (item.status != kind.open_status or not item.firm.is_public) and not owner:
         abort(404)
 
 
@@ -67,7 +68,8 @@ def _prepare(form, loc: str) -> None:
 def browse(kinds: str):
     kind = _kind(kinds)
     q = clean_query(request.args.get("q"))
-    query = sa.select(kind.model).where(kind.model.status == kind.open_status)
+    query = (sa.select(kind.model).join(Firm, Firm.id == kind.model.firm_id)
+             .where(kind.model.status == kind.open_status, Firm.public()))
     if q:
         like = like_pattern(q)
         query = query.where(sa.or_(kind.model.title.ilike(like, escape="\\"), kind.model.description.ilike(like, escape="\\")))
@@ -92,6 +94,7 @@ def view(kinds: str, item_id: int):
 
 @bp.route("/<any(offerings, needs):kinds>/new", methods=["GET", "POST"])
 @firm_required
+@verified_required
 def create(kinds: str):
     kind = _kind(kinds)
     return _edit_form(kind, kinds, None)
@@ -107,20 +110,38 @@ def edit(kinds: str, item_id: int):
 
 
 def _edit_form(kind: Kind, kinds: str, item):
-    """Create (item None) or edit a listing of the signed-in user's firm; one commit."""
+    """Create (item None) or edit a listing of the signed-in user's firm; one commit. Posting the same
+    creating form twice (double click, two tabs, a retry) creates one listing."""
     form = kind.form(obj=item)
     _prepare(form, current_locale())
     if form.validate_on_submit():
+        submission = form.submission.data if item is None else None
+        if submission:
+            done = idempotency.already_done(submission, current_user.id)
+            if done is not None:
+                return _already_created(done, kinds)
         if item is None:
             item = kind.model(firm_id=current_user.firm_id, status=kind.open_status)
             db.session.add(item)
-        form.populate_obj(item)
-        db.session.commit()
+        for name in kind.fields:
+            getattr(form, name).populate_obj(item, name)
+        if submission:
+            done = idempotency.create_once(submission, current_user.id,
+                                           lambda: url_for("market.view", kinds=kinds, item_id=item.id))
+            if done is not None:
+                return _already_created(done, kinds)
+        else:
+            db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("market.view", kinds=kinds, item_id=item.id))
     return render_template("market/edit.html", kind=kind, kinds=kinds, form=form, item=item,
                            tag_suggestions=capability_suggestions(current_locale()),
                            cert_suggestions=certification_labels())
+
+
+def _already_created(target: str, kinds: str):
+    flash(_("This form was already sent; it was saved once."), "info")
+    return redirect(target or url_for("market.browse", kinds=kinds))
 
 
 @bp.route("/<any(offerings, needs):kinds>/<int:item_id>/status", methods=["POST"])

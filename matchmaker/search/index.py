@@ -46,7 +46,8 @@ class MatchIndex:
         with self.lock:
             t0 = time.perf_counter()
             last = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(ChangeLog.id), 0)))
-            firms = db.session.scalars(sa.select(Firm).options(so.selectinload(Firm.offerings), so.selectinload(Firm.needs))).all()
+            firms = db.session.scalars(sa.select(Firm).where(Firm.public())
+                                       .options(so.selectinload(Firm.offerings), so.selectinload(Firm.needs))).all()
             supply, demand = [], []
             owners: dict[str, set[str]] = {}
             for firm in firms:
@@ -128,7 +129,7 @@ class MatchIndex:
 
     def _apply_firm(self, firm_id: int) -> None:
         firm = db.session.get(Firm, firm_id)
-        if firm is None:
+        if firm is None or not firm.is_public:
             for rid in list(self.owners.pop(str(firm_id), set())):
                 self._drop(rid)
             return
@@ -144,7 +145,7 @@ class MatchIndex:
     def _apply_offering(self, offering_id: int, o: Offering | None = None) -> None:
         o = o or db.session.get(Offering, offering_id)
         rid = f"o{offering_id}"
-        if o is None or not o.is_open:
+        if o is None or not o.is_open or not o.firm.is_public:
             self._drop(rid)
             return
         rec = offering_record(o)
@@ -154,7 +155,7 @@ class MatchIndex:
     def _apply_need(self, need_id: int, n: Need | None = None) -> None:
         n = n or db.session.get(Need, need_id)
         rid = f"n{need_id}"
-        if n is None or not n.is_open:
+        if n is None or not n.is_open or not n.firm.is_public:
             self._drop(rid)
             return
         rec = need_record(n)

@@ -95,7 +95,7 @@ def test_seed_demo_reset_replaces(runner, make):
 # ------------------------------------------------------------------ create-user
 
 
-def create_user(runner, *args, password="long-enough-pw-1"):
+def create_user(runner, *args, password="long-enough-harbour-pw-1"):
     return runner.invoke(args=["create-user", *args, "--password", password])
 
 
@@ -104,7 +104,7 @@ def test_create_user(runner):
     assert result.exit_code == 0, result.output
     user = user_by_email("city.hall@example.com")
     assert user is not None and user.role == "organizer" and user.firm_id is None and user.name == "市役所 担当"
-    assert user.password_hash != "long-enough-pw-1" and user.check_password("long-enough-pw-1")
+    assert user.password_hash != "long-enough-harbour-pw-1" and user.check_password("long-enough-harbour-pw-1")
 
 
 def test_create_member_of_firm(runner, make):
@@ -117,14 +117,14 @@ def test_create_member_of_firm(runner, make):
 
 
 @pytest.mark.parametrize("args,password,message", [
-    (["--email", "TAKEN@example.com", "--name", "X", "--role", "admin"], "long-enough-pw-1", "already exists"),
-    (["--email", "not-an-email", "--name", "X", "--role", "admin"], "long-enough-pw-1", "invalid email"),
-    (["--email", "a@b@example.com", "--name", "X", "--role", "admin"], "long-enough-pw-1", "invalid email"),
-    (["--email", "new@example.com", "--name", "X"], "long-enough-pw-1", "must belong to a firm"),
-    (["--email", "new@example.com", "--name", "X", "--role", "member"], "long-enough-pw-1", "--firm-id"),
-    (["--email", "new@example.com", "--name", "X", "--firm-id", "999999"], "long-enough-pw-1", "no firm with id 999999"),
-    (["--email", "new@example.com", "--name", "X", "--role", "admin"], "short", "at least 10 characters"),
-    (["--email", "new@example.com", "--name", "  ", "--role", "admin"], "long-enough-pw-1", "name"),
+    (["--email", "TAKEN@example.com", "--name", "X", "--role", "admin"], "long-enough-harbour-pw-1", "already exists"),
+    (["--email", "not-an-email", "--name", "X", "--role", "admin"], "long-enough-harbour-pw-1", "invalid email"),
+    (["--email", "a@b@example.com", "--name", "X", "--role", "admin"], "long-enough-harbour-pw-1", "invalid email"),
+    (["--email", "new@example.com", "--name", "X"], "long-enough-harbour-pw-1", "must belong to a firm"),
+    (["--email", "new@example.com", "--name", "X", "--role", "member"], "long-enough-harbour-pw-1", "--firm-id"),
+    (["--email", "new@example.com", "--name", "X", "--firm-id", "999999"], "long-enough-harbour-pw-1", "no firm with id 999999"),
+    (["--email", "new@example.com", "--name", "X", "--role", "admin"], "short", "at least 12 characters"),
+    (["--email", "new@example.com", "--name", "  ", "--role", "admin"], "long-enough-harbour-pw-1", "name"),
 ], ids=["duplicate", "bad email", "bad email 2", "member without firm", "member without firm 2", "unknown firm",
         "short password", "empty name"])
 def test_create_user_errors(runner, make, args, password, message):
