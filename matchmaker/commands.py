@@ -19,6 +19,7 @@ def init_commands(app: Flask) -> None:
     app.cli.add_command(reindex)
     app.cli.add_command(rank_command)
     app.cli.add_command(schedule_command)
+    app.cli.add_command(tick)
 
 
 @click.command("seed-demo")
@@ -88,3 +89,12 @@ def reindex() -> None:
     request_rebuild()
     click.echo(f"Indexed {len(index.supply)} supplier records and {len(index.demand)} open needs "
                f"in {time.perf_counter() - t0:.1f} s; running servers rebuild on their next request.")
+
+
+@click.command("tick")
+def tick() -> None:
+    """Do what is due: send pending mail, expire old sessions and links (run it every few minutes)."""
+    from .tick import run
+
+    for name, count in run().items():
+        click.echo(f"{name}: {count}")

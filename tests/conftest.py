@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pytest
 import sqlalchemy as sa
-from support import PASSWORD, new_client, private_postgres_database
+from support import PASSWORD, make_config, new_client, private_postgres_database
 
 from matchmaker import create_app
 from matchmaker.extensions import db
@@ -74,20 +74,6 @@ def mailbox(mail_server):
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory):
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
-
-
-def make_config(url: str, tmp_path, mail_url: str = "", **extra) -> dict:
-    config = {
-        "TESTING": True,
-        "MATCHMAKER_MAIL_URL": mail_url or "file://" + str(tmp_path / "mail"),
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "SERVER_NAME": None,
-    }
-    config.update(extra)
-    return config
 
 
 _created: set[str] = set()

@@ -57,6 +57,20 @@ def new_client(app) -> FlaskClient:
     return app.test_client()
 
 
+def make_config(url: str, tmp_path, mail_url: str = "", **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "MATCHMAKER_MAIL_URL": mail_url or "file://" + str(tmp_path / "mail"),
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+    config.update(extra)
+    return config
+
+
 # ------------------------------------------------------------------ PostgreSQL
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

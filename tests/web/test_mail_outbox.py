@@ -109,3 +109,23 @@ def _person(name, email):
     from types import SimpleNamespace
 
     return SimpleNamespace(name=name, email=email)
+
+
+def test_tick_sends_what_is_due_and_expires_old_sessions(app, runner, mailbox, member, client, auth):
+    from matchmaker.accounts.models import UserSession
+
+    app.config["MATCHMAKER_MAIL_BACKGROUND"] = False
+    send_mail("tick@example.com", "account_exists", "en", user=_person("T", "tick@example.com"), login="", forgot="")
+    auth.login(member.email)
+    db.session.commit()
+    fresh()
+    db.session.execute(sa.update(UserSession).values(last_seen_at=utcnow() - timedelta(days=40)))
+    db.session.commit()
+    result = runner.invoke(args=["tick"])
+    assert result.exit_code == 0, result.output
+    assert "mail sent: 1" in result.output
+    assert mailbox.wait("tick@example.com")
+    assert count(UserSession) == 0
+    assert client.get("/account/settings").status_code == 302
+    result = runner.invoke(args=["tick"])  # again: nothing more to do
+    assert "mail sent: 0" in result.output
