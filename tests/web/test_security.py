@@ -195,3 +195,59 @@ def test_passwords_never_stored_plain(client, make):
     assert user.password_hash != "plain-text-123" and "plain-text-123" not in user.password_hash
     assert user.password_hash.startswith("scrypt:")
     assert count(User) == 1
+
+
+# ------------------------------------------------------------------ pagination links from the visitor's query
+
+
+class TestPaginationLinks:
+    """Query keys that url_for reads as its own options (endpoint, _external, _scheme, ...) are
+    the visitor's data: the page still renders, and its page links stay relative."""
+
+    ODD = ({"endpoint": "x"}, {"kinds": "offerings"}, {"_anchor": "x"}, {"_method": "POST"},
+           {"_scheme": "javascript", "_external": "1"}, {"_external": "1"}, {"values": "x"}, {"page": "1", "x": "a&b=c"})
+
+    @pytest.fixture
+    def app_config(self):
+        return {"MATCHMAKER_PAGE_SIZE": 1}
+
+    @pytest.fixture
+    def listed(self, make, world, admin):
+        make.offering(make.firm(name="Shonan Machining"), title="CNC machining of aluminium parts")
+        make.offering(make.firm(name="Chigasaki Machining"), title="Precision machining, turning and milling")
+        make.need(make.firm(name="Buyer Two"))
+        from matchmaker.extensions import db
+
+        db.session.add_all([User(email=f"bulk{i}@example.com", name="x", role="member", password_hash=admin.password_hash)
+                            for i in range(50)])  # more than the 50 accounts per page
+        db.session.commit()
+
+    def page_links(self, html: str) -> list[str]:
+        import html as _html
+        import re
+
+        return [_html.unescape(h) for h in re.findall(r'class="page-link" href="([^"]*)"', html)] + \
+               [_html.unescape(h) for h in re.findall(r'class="btn btn-outline-secondary" href="([^"]*)"', html)]
+
+    @pytest.mark.parametrize("path, base", [("/firms/", {}), ("/needs/", {}), ("/offerings/", {}),
+                                            ("/search/suppliers", {"q": "machining"}), ("/admin/users", {})])
+    def test_odd_query_keys(self, client, auth, listed, path, base):
+        from urllib.parse import parse_qs, urlsplit
+
+        auth.login("admin@example.com")
+        wrong = []
+        for odd in self.ODD:
+            params = {**base, **odd}
+            r = client.get(path, query_string=params)
+            links = self.page_links(text(r))
+            if r.status_code != 200 or not links:
+                wrong.append(f"{params}: {r.status_code}, {len(links)} page links")
+                continue
+            for link in links:
+                parts = urlsplit(link)
+                query = parse_qs(parts.query, keep_blank_values=True)
+                if parts.scheme or parts.netloc or parts.path != path:
+                    wrong.append(f"{params}: link {link}")
+                elif any(query.get(k) != [v] for k, v in params.items() if k != "page"):
+                    wrong.append(f"{params}: link {link} loses the query")
+        assert not wrong, "\n".join(wrong)
