@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .extensions import db, login_manager
+from .formfields import parse_id
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -117,7 +118,8 @@ def firm_required(view):
 
 def get_or_404(model, ident):
     # Ids come from the URL; one beyond the integer column's range would fail in the database.
-    if isinstance(ident, int) and not 0 < ident < 2**31:
+    ident = parse_id(ident)
+    if ident is None:
         abort(404)
     obj = db.session.get(model, ident)
     if obj is None:

@@ -359,11 +359,7 @@ def create_request(fair: Fair, me: Participant):
             for e in errors:
                 flash(str(e), "danger")
         return _back(fair, "fairs.partners")
-    try:
-        target_id = int(form.target.data)
-    except (TypeError, ValueError):
-        target_id = 0
-    target = db.session.get(Participant, target_id)
+    target = db.session.get(Participant, form.target.data)
     try:
         service.check_request(fair, me, target)
         req = service.create_request(fair, me, target, (form.message.data or "").strip(), form.priority.data)

@@ -190,6 +190,15 @@ def test_huge_ids_are_404(client, auth, member):
     assert not wrong
 
 
+def test_parse_id_takes_only_ids_a_row_can_have():
+    from matchmaker.formfields import parse_id
+
+    assert [parse_id(v) for v in ("1", " 42 ", "2147483647", 7, 2**31 - 1)] == [1, 42, 2**31 - 1, 7, 2**31 - 1]
+    for value in ("2147483648", 2**31, "0", 0, "-1", -1, "99999999999999999999", "1.5", "1e3", "١٢", "", None,
+                  True, "0x10", "+5"):
+        assert parse_id(value) is None, value
+
+
 def test_passwords_never_stored_plain(client, make):
     user = make.user(email="plain@example.com", password="plain-text-123")
     assert user.password_hash != "plain-text-123" and "plain-text-123" not in user.password_hash
