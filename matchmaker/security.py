@@ -1,6 +1,7 @@
 """Sign-in, roles and HTTP hardening."""
 from __future__ import annotations
 
+import unicodedata
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -134,8 +135,10 @@ def require_own_firm(firm_id: int) -> None:
 
 
 def safe_next_url(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after login (no open redirect)."""
-    if not target:
+    """Only plain same-site paths are followed after login: no open redirect, and no control
+    character or white space (CR/LF would split the Location header; browsers drop tabs, so
+    "/\t/evil.example" would become "//evil.example")."""
+    if not target or any(unicodedata.category(ch)[0] in "CZ" for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:

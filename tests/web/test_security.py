@@ -190,6 +190,34 @@ def test_huge_ids_are_404(client, auth, member):
     assert not wrong
 
 
+INJECTED_NEXT = ("/\r\nSet-Cookie: x=1", "/\r\nX-Injected: 1", "/firms/\n", "/\t/evil.example", "/\x00",
+                 "/\x7f", "/\u0085x", "/\u2028x", "/ /evil.example", "/\u200ex")
+
+
+def test_safe_next_url_takes_plain_same_site_paths_only():
+    from matchmaker.security import safe_next_url
+
+    for target in ("/", "/firms/?q=%E6%97%8B&page=2", "/account/settings#top", "/fairs/1/agenda"):
+        assert safe_next_url(target) == target
+    for target in INJECTED_NEXT + ("", None, "//evil.example", "https://evil.example/", "firms/", "/\\evil.example"):
+        assert safe_next_url(target) is None, repr(target)
+
+
+@pytest.mark.parametrize("target", INJECTED_NEXT[:3])
+def test_no_header_injection_through_next(client, member, target):
+    r = client.post("/account/language", data={"lang": "en", "next": target})
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+    assert "X-Injected" not in r.headers and "x=1" not in str(r.headers)
+    r = client.post("/account/login", query_string={"next": target}, data={"email": member.email, "password": PASSWORD})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/firms/mine")
+    assert "X-Injected" not in r.headers and "x=1" not in str(r.headers)
+    assert client.get("/account/settings").status_code == 200  # signed in
+    client.post("/account/logout")
+    r = client.post("/account/login?next=/%0D%0AX-Injected:%201",
+                    data={"email": member.email, "password": PASSWORD})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/firms/mine") and "X-Injected" not in r.headers
+
+
 def test_parse_id_takes_only_ids_a_row_can_have():
     from matchmaker.formfields import parse_id
 
