@@ -145,6 +145,62 @@ def test_500_page_hides_details(app, client):
     assert "secret internals" not in text(r)
 
 
+@pytest.fixture
+def deleted_on_load(monkeypatch):
+    """The market's views load their row, and another connection deletes it right then: the
+    moment between a request's reading and its writing, made deterministic."""
+    import sqlalchemy as sa
+
+    from matchmaker.extensions import db
+    from matchmaker.market import routes
+
+    real = routes.get_or_404
+
+    def load_then_delete(model, ident):
+        item = real(model, ident)
+        with db.engine.begin() as conn:
+            conn.execute(sa.delete(model).where(model.id == ident))
+        return item
+
+    monkeypatch.setattr(routes, "get_or_404", load_then_delete)
+
+
+def test_status_change_of_a_need_deleted_meanwhile_is_409(client, auth, world, deleted_on_load):
+    from matchmaker.models import Need
+
+    auth.login("member@example.com")
+    client.post("/account/language", data={"lang": "en"})
+    r = client.post(f"/needs/{world['need']}/status", data={"status": "closed"})
+    assert r.status_code == 409
+    assert has_layout(text(r)) and "Someone changed or deleted this at the same moment" in text(r)
+    r = client.post(f"/offerings/{world['offering']}/status", data={"status": "closed"},
+                    headers={"Accept": "application/json"})
+    assert r.status_code == 409 and r.is_json
+    assert r.get_json()["error"]["code"] == 409 and "reload" in r.get_json()["error"]["message"]
+    assert count(Need) == 0
+    assert client.get("/account/settings").status_code == 200  # the session goes on
+
+
+def test_row_deleted_before_an_expired_attribute_is_read_is_409(app, client, make):
+    import sqlalchemy as sa
+
+    from matchmaker.extensions import db
+
+    firm_id = make.firm().id
+
+    def read_deleted():
+        from matchmaker.models import Firm
+
+        firm = db.session.get(Firm, firm_id)
+        db.session.execute(sa.delete(Firm).where(Firm.id == firm_id), execution_options={"synchronize_session": False})
+        db.session.expire(firm)
+        return firm.name  # ObjectDeletedError
+
+    app.add_url_rule("/deleted-for-test", "deleted_for_test", read_deleted)
+    r = client.get("/deleted-for-test")
+    assert r.status_code == 409 and has_layout(text(r))
+
+
 # ------------------------------------------------------------------ odd input never becomes a 500
 
 
