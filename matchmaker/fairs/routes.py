@@ -6,8 +6,6 @@ a participating firm (their own registration, requests, agenda and follow-up).
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from functools import wraps
 
@@ -24,6 +22,7 @@ from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Firm, utcnow
 from ..security import firm_required, get_or_404, organizer_required
+from ..spreadsheet import csv_response
 from . import service
 from .forms import AnswerForm, FairForm, FollowUpForm, MoveForm, PairingForm, RegistrationForm, RequestForm
 from .ical import agenda_calendar
@@ -697,9 +696,7 @@ def move_meeting(fair: Fair, meeting_id: int):
 def schedule_csv(fair: Fair):
     slots = service.slot_map(fair)
     loc = current_locale()
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow([_("Slot start"), _("Slot end"), _("Table"), _("Firm A"), _("Firm B"), _("Status")])
+    rows = [[_("Slot start"), _("Slot end"), _("Table"), _("Firm A"), _("Firm B"), _("Status")]]
     for m in _meetings(fair):
         s = slots.get(m.slot)
         if m.held is True:
@@ -708,11 +705,9 @@ def schedule_csv(fair: Fair):
             status = _("no-show")
         else:
             status = _("locked") if m.locked else _("planned")
-        w.writerow([s.start.strftime("%Y-%m-%d %H:%M") if s else m.slot, s.end.strftime("%Y-%m-%d %H:%M") if s else "",
-                    m.table_no, m.a.firm.display_name(loc), m.b.firm.display_name(loc), status])
-    body = "\ufeff" + out.getvalue()
-    return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="fair-{fair.id}-schedule.csv"'})
+        rows.append([s.start.strftime("%Y-%m-%d %H:%M") if s else m.slot, s.end.strftime("%Y-%m-%d %H:%M") if s else "",
+                     m.table_no, m.a.firm.display_name(loc), m.b.firm.display_name(loc), status])
+    return csv_response(rows, f"fair-{fair.id}-schedule.csv")
 
 
 @bp.route("/<int:fair_id>/table-cards")
@@ -788,7 +783,7 @@ def agenda_ics(fair: Fair, me: Participant):
             "description": "\n".join(desc),
         })
     body = agenda_calendar(events, name=fair.display_name(loc))
-    return Response(body.encode("utf-8"), mimetype="text/calendar; charset=utf-8",
+    return Response(body.encode("utf-8"), mimetype="text/calendar",  # Werkzeug adds "; charset=utf-8"
                     headers={"Content-Disposition": f'attachment; filename="fair-{fair.id}-agenda.ics"'})
 
 
