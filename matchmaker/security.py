@@ -6,10 +6,10 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, request
+from flask import abort, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, user_logged_out
 
 from .extensions import db, login_manager
 from .formfields import parse_id
@@ -48,10 +48,15 @@ def init_security(app) -> None:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    user_logged_out.connect(_note_signed_out)
+
     @app.after_request
     def security_headers(response):
         if request.is_secure:
             _secure_remember_cookie(response)
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if _signed_in_response():
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -61,6 +66,22 @@ def init_security(app) -> None:
             "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
         )
         return response
+
+
+def _note_signed_out(sender, **extra) -> None:
+    g.signed_out = True
+
+
+def _signed_in_response() -> bool:
+    """The response is for a signed-in user, or signs one in or out: no browser or proxy may keep it.
+
+    Static files are the same for everyone and stay cacheable. Decided from the session, with no
+    database query, so it holds on error pages too.
+    """
+    if (request.endpoint or "").rpartition(".")[2] == "static":
+        return False
+    return ("_user_id" in session or g.get("signed_out", False)
+            or login_manager_cookie_name() in request.cookies)
 
 
 def _secure_remember_cookie(response) -> None:

