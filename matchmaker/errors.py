@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -22,6 +23,7 @@ def _titles():
         403: _("Forbidden"),
         404: _("Page not found"),
         405: _("Method not allowed"),
+        409: _("Changed in the meantime"),
         413: _("Request too large"),
         429: _("Too many requests"),
         500: _("Something went wrong"),
@@ -34,6 +36,8 @@ def _messages():
         403: _("You do not have permission to see or change this."),
         404: _("The page you are looking for does not exist or has been removed."),
         405: _("This action is not allowed here."),
+        409: _("Someone changed or deleted this at the same moment, so your change was not saved. Please reload "
+               "the page and try again."),
         413: _("What you sent is too large."),
         429: _("Too many attempts. Please wait a moment and try again."),
         500: _("An unexpected error occurred. It has been logged; please try again later."),
@@ -62,6 +66,14 @@ def init_errors(app) -> None:
         if code == 400 and getattr(e, "description", None) and getattr(e, "matchmaker_message", False):
             message = e.description
         return render_error(code, message)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(ObjectDeletedError)
+    def changed_meanwhile(e: Exception):
+        # Another request deleted or changed the row between this one's reading and writing it.
+        db.session.rollback()
+        app.logger.info("Concurrent change on %s: %s", request.path, e)
+        return render_error(409)
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectMultipleField, StringField
+from wtforms import Field, HiddenField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from . import reference
@@ -36,6 +36,42 @@ def page_number() -> int:
         return min(max(int(request.args.get("page", 1)), 1), MAX_PAGE)
     except (TypeError, ValueError):
         return 1
+
+
+DB_INT_MAX = 2**31 - 1  # the largest INTEGER (PostgreSQL): row ids and counts
+
+
+def parse_id(value) -> int | None:
+    """An id from a form, a query or the URL: a whole number 1..2**31-1, else None.
+
+    Anything else (negative, 20 digits, "1.5", other scripts' digits) is refused here, before it
+    reaches the database, which would fail on it.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value if value is not None else "").strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 10:
+            return None
+        number = int(text)
+    return number if 1 <= number <= DB_INT_MAX else None
+
+
+class IdField(HiddenField):
+    """A row id in a hidden input: data is an int from parse_id; missing or invalid is a form error."""
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        self.data = parse_id(valuelist[0]) if valuelist else None
+
+    def pre_validate(self, form):
+        if self.data is None:
+            raise StopValidation(self.message or _l("This entry does not exist."))
 
 
 def like_pattern(text: str) -> str:

@@ -1,16 +1,18 @@
 """Sign-in, roles and HTTP hardening."""
 from __future__ import annotations
 
+import unicodedata
 from functools import wraps
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, request
+from flask import abort, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, user_logged_out
 
 from .extensions import db, login_manager
+from .formfields import parse_id
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -45,10 +47,15 @@ def init_security(app) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     warn_about_deployment(app)
 
+    user_logged_out.connect(_note_signed_out)
+
     @app.after_request
     def security_headers(response):
         if request.is_secure:
             _secure_remember_cookie(response)
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if _signed_in_response():
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -58,6 +65,22 @@ def init_security(app) -> None:
             "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
         )
         return response
+
+
+def _note_signed_out(sender, **extra) -> None:
+    g.signed_out = True
+
+
+def _signed_in_response() -> bool:
+    """The response is for a signed-in user, or signs one in or out: no browser or proxy may keep it.
+
+    Static files are the same for everyone and stay cacheable. Decided from the session, with no
+    database query, so it holds on error pages too.
+    """
+    if (request.endpoint or "").rpartition(".")[2] == "static":
+        return False
+    return ("_user_id" in session or g.get("signed_out", False)
+            or login_manager_cookie_name() in request.cookies)
 
 
 def _secure_remember_cookie(response) -> None:
@@ -116,7 +139,8 @@ def firm_required(view):
 
 def get_or_404(model, ident):
     # Ids come from the URL; one beyond the integer column's range would fail in the database.
-    if isinstance(ident, int) and not 0 < ident < 2**31:
+    ident = parse_id(ident)
+    if ident is None:
         abort(404)
     obj = db.session.get(model, ident)
     if obj is None:
@@ -131,8 +155,10 @@ def require_own_firm(firm_id: int) -> None:
 
 
 def safe_next_url(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after login (no open redirect)."""
-    if not target:
+    """Only plain same-site paths are followed after login: no open redirect, and no control
+    character or white space (CR/LF would split the Location header; browsers drop tabs, so
+    "/\t/evil.example" would become "//evil.example")."""
+    if not target or any(unicodedata.category(ch)[0] in "CZ" for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:

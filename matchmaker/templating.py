@@ -1,7 +1,9 @@
 """Template filters and globals: labels in the user's language, dates and numbers for the locale."""
 from __future__ import annotations
 
-from flask import request, url_for
+from urllib.parse import quote, urlencode
+
+from flask import request
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -76,9 +78,16 @@ def init_templating(app) -> None:
 
     @app.template_global()
     def page_url(page: int) -> str:
-        args = request.args.to_dict(flat=False)
-        args["page"] = [str(page)]
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
+        """This page's address with ?page= replaced, always relative.
+
+        Built from the path and the query as they came, not with url_for: the query's keys are
+        the visitor's, and url_for would take some of them (endpoint, _external, _scheme, ...) as
+        its own options.
+        """
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+        args.append(("page", str(page)))
+        path = "/" + (request.script_root + request.path).lstrip("/")  # never //host/...
+        return quote(path) + "?" + urlencode(args)
 
     @app.template_filter("date")
     def date_filter(value, fmt: str = "medium") -> str:

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..formfields import no_control_chars, options
+from ..formfields import IdField, no_control_chars, options, parse_id
 from .service import compute_slots
 
 PRIORITY_CHOICES = [(3, _l("High")), (2, _l("Normal")), (1, _l("Low"))]
@@ -141,7 +141,7 @@ class RegistrationForm(FlaskForm):
 
 
 class RequestForm(FlaskForm):
-    target = HiddenField(validators=[DataRequired()])
+    target = IdField(message=_l("This firm does not take part in this fair."))
     message = TextAreaField(_l("Short message"), validators=[Optional(), Length(max=500), no_control_chars])
     priority = RadioField(_l("Priority"), choices=options(PRIORITY_CHOICES), coerce=int, default=2,
                           validators=[InputRequired(message=_l("Choose a priority."))])
@@ -159,8 +159,8 @@ class AnswerForm(FlaskForm):
 
 
 class PairingForm(FlaskForm):
-    a = SelectField(_l("Firm"), coerce=int, validate_choice=True)
-    b = SelectField(_l("meets firm"), coerce=int, validate_choice=True)
+    a = SelectField(_l("Firm"), coerce=parse_id, validate_choice=True)
+    b = SelectField(_l("meets firm"), coerce=parse_id, validate_choice=True)
     priority = SelectField(_l("Priority"), choices=options(PRIORITY_CHOICES), coerce=int, default=2)
     submit = SubmitField(_l("Add pairing"))
 

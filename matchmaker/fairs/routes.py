@@ -6,8 +6,6 @@ a participating firm (their own registration, requests, agenda and follow-up).
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from functools import wraps
 
@@ -24,6 +22,7 @@ from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Firm, utcnow
 from ..security import firm_required, get_or_404, organizer_required
+from ..spreadsheet import csv_response
 from . import service
 from .forms import AnswerForm, FairForm, FollowUpForm, MoveForm, PairingForm, RegistrationForm, RequestForm
 from .ical import agenda_calendar
@@ -124,6 +123,18 @@ def _back(fair: Fair, endpoint: str = "fairs.view", **kw):
     return redirect(url_for(endpoint, fair_id=fair.id, **kw))
 
 
+def _refused(fair: Fair, endpoint: str, category: str = "warning", **claim):
+    """service.claim_fair for a view: None when the change may go ahead (in this transaction), else a
+    redirect to `endpoint` with the reason flashed, nothing changed."""
+    try:
+        service.claim_fair(fair, **claim)
+    except FairError as e:
+        db.session.rollback()
+        flash(str(e), category)
+        return _back(fair, endpoint)
+    return None
+
+
 def _participants(fair: Fair) -> list[Participant]:
     return db.session.scalars(sa.select(Participant).where(Participant.fair_id == fair.id)
                               .join(Firm, Participant.firm_id == Firm.id).order_by(Firm.name)).all()
@@ -180,11 +191,15 @@ def create():
 def edit(fair: Fair):
     form = FairForm(obj=fair)
     if form.validate_on_submit():
+        refused = _refused(fair, "fairs.view", "danger", busy_error=service.scheduler_running())
+        if refused:  # a scheduler run plans with the slots and tables
+            return refused
         new_keys = {s.key for s in service.compute_slots(
             form.start_date.data, form.end_date.data, form.day_start.data, form.day_end.data,
             form.meeting_minutes.data, form.break_minutes.data, form.lunch_start.data, form.lunch_end.data)}
         lost = [m for m in _meetings(fair) if m.slot not in new_keys or m.table_no > form.tables.data]
         if lost:
+            db.session.rollback()
             form.meeting_minutes.errors.append(_(
                 "%(n)d scheduled meetings would lose their slot or table, so the change is refused. "
                 "Keep the slots and the number of tables as they are.", n=len(lost)))
@@ -278,6 +293,11 @@ def register(fair_id: int):
         if new:
             me = Participant(fair_id=fair.id, firm_id=firm.id)
             db.session.add(me)
+        else:  # when it is present and how many meetings it wants: the schedule depends on it
+            refused = _refused(fair, "fairs.view", published_error=_(
+                "The schedule is published; please contact the organizer to change your registration."))
+            if refused:
+                return refused
         me.seeks = (form.seeks.data or "").strip()
         me.offers = (form.offers.data or "").strip()
         chosen = form.chosen_slots()
@@ -359,11 +379,7 @@ def create_request(fair: Fair, me: Participant):
             for e in errors:
                 flash(str(e), "danger")
         return _back(fair, "fairs.partners")
-    try:
-        target_id = int(form.target.data)
-    except (TypeError, ValueError):
-        target_id = 0
-    target = db.session.get(Participant, target_id)
+    target = db.session.get(Participant, form.target.data)
     try:
         service.check_request(fair, me, target)
         req = service.create_request(fair, me, target, (form.message.data or "").strip(), form.priority.data)
@@ -418,6 +434,9 @@ def answer_request(fair: Fair, me: Participant, request_id: int):
     if not service.requests_are_open(fair):
         flash(_("Meeting requests are closed for this fair."), "danger")
         return _back(fair, "fairs.my_requests")
+    refused = _refused(fair, "fairs.my_requests", published_error=_("Meeting requests are closed for this fair."))
+    if refused:
+        return refused
     accept = form.answer.data == "accept"
     req.status = "accepted" if accept else "declined"
     req.answer_priority = form.priority.data if accept else None
@@ -438,9 +457,10 @@ def cancel_request(fair: Fair, me: Participant, request_id: int):
     if req.from_id != me.id or req.origin != "participant" or req.status not in ("pending", "accepted"):
         flash(_("This request cannot be withdrawn."), "warning")
         return _back(fair, "fairs.my_requests")
-    if fair.schedule_published:
-        flash(_("The schedule is published; please contact the organizer to change it."), "warning")
-        return _back(fair, "fairs.my_requests")
+    refused = _refused(fair, "fairs.my_requests",
+                       published_error=_("The schedule is published; please contact the organizer to change it."))
+    if refused:
+        return refused
     req.status = "cancelled"
     req.answered_at = utcnow()
     service.remove_meetings_of(req)
@@ -513,6 +533,7 @@ def add_pairing(fair: Fair):
         flash(_("This firm does not take part in this fair."), "danger")
         return _back(fair, "fairs.requests_admin")
     try:
+        service.claim_fair(fair, busy_error=service.scheduler_running())
         old = service.existing_request(fair, a.id, b.id)
         if old is not None and old.status == "accepted":
             raise FairError(_("These two firms already have an accepted meeting request."))
@@ -550,6 +571,9 @@ def remove_pairing(fair: Fair, request_id: int):
     if req.status == "cancelled":
         flash(_("This pairing has already been removed."), "info")
         return _back(fair, "fairs.requests_admin")
+    refused = _refused(fair, "fairs.requests_admin", "danger", busy_error=service.scheduler_running())
+    if refused:
+        return refused
     req.status = "cancelled"
     req.answered_at = utcnow()
     service.remove_meetings_of(req)
@@ -584,10 +608,36 @@ def schedule(fair: Fair):
     unscheduled = [{"a": names.get(u["a"], "?"), "b": names.get(u["b"], "?"),
                     "reason": service.reason_label(u["reason"], names)} for u in report.get("unscheduled", [])]
     busy = fair.scheduling_token is not None
+    conflicts = _conflict_rows(fair)
     return render_template("fairs/schedule.html", fair=fair, slots=slots, grid=grid, meetings=meetings,
                            people=people, counts=counts, wanted=wanted, report=report, without=without,
                            unscheduled=unscheduled, accepted=len(accepted), busy=busy, action_form=EmptyForm(),
-                           time_limit=service.scheduler_time_limit())
+                           time_limit=service.scheduler_time_limit(), conflicts=conflicts,
+                           conflicting={c["m"].id for c in conflicts})
+
+
+def _conflict_rows(fair: Fair) -> list[dict]:
+    """The schedule's conflicts (service.schedule_conflicts) in the reader's language, each with a link
+    to where it is resolved."""
+    loc = current_locale()
+    slots = service.slot_map(fair)
+    rows = []
+    for c in service.schedule_conflicts(fair):
+        firm = c.participant.firm.display_name(loc) if c.participant is not None else ""
+        if c.reason == "request":
+            why = _("the meeting request between them is no longer accepted")
+            link = url_for("fairs.requests_admin", fair_id=fair.id)
+        elif c.reason == "absent":
+            why = _("%(firm)s is not present in this slot.", firm=firm)
+            link = url_for("fairs.participants", fair_id=fair.id, _anchor=f"p{c.participant.id}")
+        elif c.reason == "too_many":
+            why = _("%(firm)s now wants at most %(n)d meetings", firm=firm, n=c.participant.max_meetings)
+            link = url_for("fairs.participants", fair_id=fair.id, _anchor=f"p{c.participant.id}")
+        else:
+            why = _("this slot or table no longer exists")
+            link = url_for("fairs.edit", fair_id=fair.id)
+        rows.append({"m": c.meeting, "slot": slots.get(c.meeting.slot), "why": why, "link": link})
+    return rows
 
 
 @bp.route("/<int:fair_id>/schedule/run", methods=["POST"])
@@ -616,17 +666,12 @@ def publish_schedule(fair: Fair):
         db.session.commit()
         flash(_("The schedule is no longer published; participants do not see their agenda."), "success")
         return _back(fair, "fairs.schedule")
-    count = db.session.scalar(sa.select(sa.func.count(Meeting.id)).where(Meeting.fair_id == fair.id))
-    if not count:
-        flash(_("There is no schedule to publish yet: run the scheduler first."), "danger")
+    try:
+        service.publish_schedule(fair, link=url_for("fairs.agenda", fair_id=fair.id))
+    except FairError as e:
+        db.session.rollback()
+        flash(str(e), "danger")
         return _back(fair, "fairs.schedule")
-    if fair.scheduling_token is not None:
-        flash(_("The scheduler is already running for this fair. Please wait and reload."), "danger")
-        return _back(fair, "fairs.schedule")
-    fair.schedule_published_at = utcnow()
-    link = url_for("fairs.agenda", fair_id=fair.id)
-    for p in _participants(fair):
-        service.notify(firm_id=p.firm_id, key="schedule_published", fair=fair, link=link)
     db.session.commit()
     flash(_("The schedule is published; every participant has been notified."), "success")
     return _back(fair, "fairs.schedule")
@@ -645,9 +690,9 @@ def lock_meeting(fair: Fair, meeting_id: int):
     m = _fair_meeting(fair, meeting_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if fair.scheduling_token is not None:
-        flash(_("The scheduler is already running for this fair. Please wait and reload."), "danger")
-        return _back(fair, "fairs.schedule")
+    refused = _refused(fair, "fairs.schedule", "danger", busy_error=service.scheduler_running())
+    if refused:
+        return refused
     m.locked = not m.locked
     db.session.commit()
     flash(_("The meeting is locked: the scheduler keeps it.") if m.locked else _("The meeting is unlocked."), "success")
@@ -667,9 +712,9 @@ def move_meeting(fair: Fair, meeting_id: int):
         if fair.schedule_published:
             flash(_("The schedule is published; unpublish it before changing meetings."), "danger")
             return _back(fair, "fairs.schedule")
-        if fair.scheduling_token is not None:
-            flash(_("The scheduler is already running for this fair. Please wait and reload."), "danger")
-            return _back(fair, "fairs.schedule")
+        refused = _refused(fair, "fairs.schedule", "danger", busy_error=service.scheduler_running())
+        if refused:
+            return refused
         problem = service.meeting_problem(fair, m, form.slot.data, form.table.data)
         if problem:
             form.slot.errors.append(problem)
@@ -701,9 +746,7 @@ def move_meeting(fair: Fair, meeting_id: int):
 def schedule_csv(fair: Fair):
     slots = service.slot_map(fair)
     loc = current_locale()
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow([_("Slot start"), _("Slot end"), _("Table"), _("Firm A"), _("Firm B"), _("Status")])
+    rows = [[_("Slot start"), _("Slot end"), _("Table"), _("Firm A"), _("Firm B"), _("Status")]]
     for m in _meetings(fair):
         s = slots.get(m.slot)
         if m.held is True:
@@ -712,11 +755,9 @@ def schedule_csv(fair: Fair):
             status = _("no-show")
         else:
             status = _("locked") if m.locked else _("planned")
-        w.writerow([s.start.strftime("%Y-%m-%d %H:%M") if s else m.slot, s.end.strftime("%Y-%m-%d %H:%M") if s else "",
-                    m.table_no, m.a.firm.display_name(loc), m.b.firm.display_name(loc), status])
-    body = "\ufeff" + out.getvalue()
-    return Response(body.encode("utf-8"), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="fair-{fair.id}-schedule.csv"'})
+        rows.append([s.start.strftime("%Y-%m-%d %H:%M") if s else m.slot, s.end.strftime("%Y-%m-%d %H:%M") if s else "",
+                     m.table_no, m.a.firm.display_name(loc), m.b.firm.display_name(loc), status])
+    return csv_response(rows, f"fair-{fair.id}-schedule.csv")
 
 
 @bp.route("/<int:fair_id>/table-cards")
@@ -792,7 +833,7 @@ def agenda_ics(fair: Fair, me: Participant):
             "description": "\n".join(desc),
         })
     body = agenda_calendar(events, name=fair.display_name(loc))
-    return Response(body.encode("utf-8"), mimetype="text/calendar; charset=utf-8",
+    return Response(body.encode("utf-8"), mimetype="text/calendar",  # Werkzeug adds "; charset=utf-8"
                     headers={"Content-Disposition": f'attachment; filename="fair-{fair.id}-agenda.ics"'})
 
 

@@ -356,27 +356,39 @@ def remove_meetings_of(req: MeetingRequest) -> None:
                sa.and_(Meeting.a_id == req.to_id, Meeting.b_id == req.from_id))))
 
 
+def claim_fair(fair: Fair, published_error: str | None = None, busy_error: str | None = None) -> None:
+    """Begin a change that affects the fair's schedule; the caller makes it and commits, one transaction.
+
+    The fair row is updated first, on the condition that no scheduler run holds it (a lock older
+    than lock_stale_after counts as left behind by a crashed run) and, when `published_error` is
+    given, that the schedule is not published. A run or a publication starting meanwhile waits for
+    this transaction (PostgreSQL row lock, SQLite writer lock) and then sees the change. While a run
+    is in progress this raises SchedulerBusy (`busy_error`, or a message for participants); once
+    the schedule is published, FairError(published_error). Nothing is changed then.
+    """
+    stale = utcnow() - timedelta(seconds=lock_stale_after(scheduler_time_limit()))
+    conditions = [Fair.id == fair.id, sa.or_(Fair.scheduling_token.is_(None), Fair.scheduling_started_at < stale)]
+    if published_error is not None:
+        conditions.append(Fair.schedule_published_at.is_(None))
+    claimed = db.session.execute(sa.update(Fair).where(*conditions).values(updated_at=utcnow()),
+                                 execution_options={"synchronize_session": False})
+    if claimed.rowcount != 1:
+        db.session.refresh(fair)
+        if published_error is not None and fair.schedule_published:  # published meanwhile
+            raise FairError(published_error)
+        raise SchedulerBusy(busy_error or _("The organizer is planning the meetings right now. Please try again in a "
+                                            "few minutes."))
+    db.session.expire(fair, ["updated_at"])
+
+
 def withdraw(fair: Fair, me: Participant, link: str) -> int:
     """Remove a firm from a fair with its requests and meetings; the firms it was talking to are told.
 
     Returns how many firms were notified. The caller commits (one transaction). Refused while the
-    scheduler runs for the fair and once the schedule is published: the fair row is updated first,
-    on the condition that neither is the case, so a run or a publication starting meanwhile waits
-    for this transaction (PostgreSQL row lock, SQLite writer lock) and then sees the firm gone."""
-    stale = utcnow() - timedelta(seconds=lock_stale_after(scheduler_time_limit()))
-    claimed = db.session.execute(
-        sa.update(Fair)
-        .where(Fair.id == fair.id, Fair.schedule_published_at.is_(None),
-               sa.or_(Fair.scheduling_token.is_(None), Fair.scheduling_started_at < stale))
-        .values(changed_at=utcnow()),
-        execution_options={"synchronize_session": False},
-    )
-    if claimed.rowcount != 1:
-        db.session.refresh(fair)
-        if fair.schedule_published:  # published meanwhile
-            raise FairError(_("Registration is closed; please contact the organizer to withdraw."))
-        raise SchedulerBusy(_("The organizer is planning the meetings right now. Please try again in a few minutes."))
-    db.session.expire(fair, ["changed_at"])
+    scheduler runs for the fair and once the schedule is published (claim_fair), so a run or a
+    publication starting meanwhile waits for this transaction and then sees the firm gone."""
+    claim_fair(fair, published_error=_("Registration is closed; please contact the organizer to withdraw."))
+    touch(fair)
     involves = sa.or_(MeetingRequest.from_id == me.id, MeetingRequest.to_id == me.id)
     requests = db.session.scalars(sa.select(MeetingRequest).where(MeetingRequest.fair_id == fair.id, involves)).all()
     others = {req.to_id if req.from_id == me.id else req.from_id
@@ -454,6 +466,11 @@ def lock_stale_after(limit: float) -> float:
     return max(3 * limit + 60, 120)
 
 
+def scheduler_running() -> str:
+    """What the organizer is told while a scheduler run holds the fair."""
+    return _("The scheduler is already running for this fair. Please wait and reload.")
+
+
 def acquire_scheduler_lock(fair_id: int, stale_after: float) -> str:
     """Atomically mark the fair as being scheduled; raises SchedulerBusy when another run holds it."""
     token = uuid.uuid4().hex
@@ -467,7 +484,7 @@ def acquire_scheduler_lock(fair_id: int, stale_after: float) -> str:
     )
     db.session.commit()
     if result.rowcount != 1:
-        raise SchedulerBusy(_("The scheduler is already running for this fair. Please wait and reload."))
+        raise SchedulerBusy(scheduler_running())
     return token
 
 
@@ -654,6 +671,66 @@ def run_scheduler(fair: Fair, time_limit: float | None = None) -> RunResult:
         release_scheduler_lock(fair.id, token)
         db.session.commit()
         raise
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A scheduled meeting that a change made after the run contradicts.
+
+    reason: "request" (no accepted request between the two any more), "absent" (`participant`
+    is not present in the meeting's slot), "too_many" (`participant` now wants fewer meetings
+    than it has; its latest ones are flagged), "place" (the slot or table no longer exists).
+    """
+
+    meeting: Meeting
+    reason: str
+    participant: Participant | None = None
+
+
+def schedule_conflicts(fair: Fair) -> list[Conflict]:
+    """The fair's meetings that its current rows contradict, in slot and table order.
+
+    Computed on the fly: changes that affect the schedule wait for a scheduler run or are refused
+    during one (claim_fair), but a change made after a run may leave meetings that no longer
+    hold; the organizer sees them, and publishing is refused while there are any.
+    """
+    meetings = db.session.scalars(sa.select(Meeting).where(Meeting.fair_id == fair.id)
+                                  .order_by(Meeting.slot, Meeting.table_no)).all()
+    accepted = {r.pair for r in accepted_requests(fair)}
+    slots = slot_map(fair)
+    seen: Counter = Counter()
+    out: list[Conflict] = []
+    for m in meetings:
+        if m.slot not in slots or not 1 <= m.table_no <= fair.tables:
+            out.append(Conflict(m, "place"))
+        if MeetingRequest.pair_of(m.a_id, m.b_id) not in accepted:
+            out.append(Conflict(m, "request"))
+        for p in (m.a, m.b):
+            seen[p.id] += 1
+            if p.available is not None and m.slot not in p.available:
+                out.append(Conflict(m, "absent", p))
+            elif p.max_meetings is not None and seen[p.id] > p.max_meetings:
+                out.append(Conflict(m, "too_many", p))
+    return out
+
+
+def publish_schedule(fair: Fair, link: str) -> None:
+    """Publish the schedule and tell every participant; the caller commits.
+
+    Refused (FairError) while the scheduler runs, when there is nothing to publish, and while
+    any meeting conflicts with a change made after the run.
+    """
+    claim_fair(fair, busy_error=scheduler_running())
+    if not db.session.scalar(sa.select(sa.func.count(Meeting.id)).where(Meeting.fair_id == fair.id)):
+        raise FairError(_("There is no schedule to publish yet: run the scheduler first."))
+    conflicts = schedule_conflicts(fair)
+    if conflicts:
+        raise FairError(_("The schedule cannot be published while meetings conflict with changes made after the "
+                          "scheduler ran (%(n)d). Run the scheduler again or move them first.",
+                          n=len({c.meeting.id for c in conflicts})))
+    fair.schedule_published_at = utcnow()
+    for p in db.session.scalars(sa.select(Participant).where(Participant.fair_id == fair.id)):
+        notify(firm_id=p.firm_id, key="schedule_published", fair=fair, link=link)
 
 
 def _pid_int(value: str) -> int | None:

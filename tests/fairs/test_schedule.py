@@ -108,6 +108,9 @@ def test_move_onto_busy_slot_is_refused(client, auth, fairs, make, setup):
         assert r.status_code == 200
     # no such table, unknown slot, someone absent
     assert client.post(f"/fairs/{fair.id}/meetings/{a.id}/move", data={"slot": a.slot, "table": 9}).status_code == 200
+    for table in ("2147483648", "99999999999999999999", "-1"):
+        assert client.post(f"/fairs/{fair.id}/meetings/{a.id}/move",
+                           data={"slot": a.slot, "table": table}).status_code == 200, table
     assert client.post(f"/fairs/{fair.id}/meetings/{a.id}/move", data={"slot": "x", "table": 1}).status_code == 200
     p3_meeting = next(m for m in meetings if m.involves(people[2].id))
     assert client.post(f"/fairs/{fair.id}/meetings/{p3_meeting.id}/move",

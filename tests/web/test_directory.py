@@ -111,6 +111,21 @@ class TestPagination:
             assert len(shown) <= 2, page
 
 
+def test_certification_wildcards_match_literally(client, make, firms):
+    make.firm(name="百パーセント検査工業", certifications=["100%検査"])
+    make.firm(name="アンダー工業", certifications=["JIS_Q_9100"])
+    assert found(client, certification="%") == set()
+    assert found(client, certification="_") == set()
+    html = text(client.get("/firms/", query_string={"certification": "%"}))
+    assert "百パーセント検査工業" in html and "アンダー工業" not in html
+    html = text(client.get("/firms/", query_string={"certification": "q_9100"}))
+    assert "アンダー工業" in html and "百パーセント検査工業" not in html
+    html = text(client.get("/firms/", query_string={"certification": "_"}))
+    assert "アンダー工業" in html and "百パーセント検査工業" not in html
+    assert found(client, certification="iso_9001") == set()  # _ is not "any character"
+    assert found(client, certification="9%1") == set()
+
+
 def test_bad_filters_do_not_fail(client, firms):
     for params in ({"industry": "ZZ"}, {"language": "xx"}, {"area": "moon"}, {"q": "x" * 300},
                    {"q": "%"}, {"q": "_"}, {"q": "'; DROP TABLE firms; --"}, {"city": "\x00"},
