@@ -62,6 +62,7 @@ def register_models() -> None:
     from .accounts import models as account_models  # noqa: F401
     from .fairs import models as fair_models  # noqa: F401
     from .mail import models as mail_models  # noqa: F401
+    from .notifications import models as notification_models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from .firms import bp as firms_bp
     from .main import bp as main_bp
     from .market import bp as market_bp
+    from .notifications import bp as notifications_bp
     from .search import bp as search_bp
 
     app.register_blueprint(main_bp)
@@ -82,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -9,3 +9,8 @@ def site_url(endpoint: str, **values) -> str:
     base = str(current_app.config["MATCHMAKER_BASE_URL"]).rstrip("/")
     path = current_app.url_map.bind("localhost").build(endpoint, values)
     return base + path
+
+
+def site_url_for_path(path: str) -> str:
+    """An absolute address for a path of the site ("/rfqs/3")."""
+    return str(current_app.config["MATCHMAKER_BASE_URL"]).rstrip("/") + "/" + path.lstrip("/")

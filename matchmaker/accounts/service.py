@@ -91,11 +91,12 @@ def send_password_reset(user: User) -> None:
 
 def delete_user(user: User) -> None:
     """Delete an account and what only it owns (sessions, links, its notifications), in the current transaction."""
-    from ..fairs.models import Fair, Notification
+    from ..fairs.models import Fair
+    from ..notifications.models import EmailPreference, Notification
     from ..idempotency import FormSubmission
 
     uid = user.id
-    for model in (UserSession, AccountToken, FormSubmission, Notification):
+    for model in (UserSession, AccountToken, FormSubmission, Notification, EmailPreference):
         db.session.execute(sa.delete(model).where(model.user_id == uid))
     db.session.execute(sa.update(Fair).where(Fair.created_by_id == uid).values(created_by_id=None))
     db.session.delete(user)
@@ -113,7 +114,7 @@ def delete_firm(firm: Firm) -> None:
 
     Other firms' records that name it (past fair meetings, deals) keep the row, anonymised:
     no name, text, address or contact remains, and it is shown nowhere."""
-    from ..fairs.models import Notification
+    from ..notifications.models import Notification
 
     for user in list(firm.members):
         delete_user(user)

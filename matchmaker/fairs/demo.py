@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Firm, User
 from . import service
-from .models import Fair, Meeting, MeetingRequest, Notification, Participant
+from ..notifications.models import Notification
+from .models import Fair, Meeting, MeetingRequest, Participant
 
 UPCOMING_PARTICIPANTS = 40
 PAST_PARTICIPANTS = 26

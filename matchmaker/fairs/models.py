@@ -1,4 +1,4 @@
-"""Trade fairs: the event, its participants, meeting requests, scheduled meetings, and site notifications.
+"""Trade fairs: the event, its participants, meeting requests and scheduled meetings.
 
 Times of day are the fair's local time (the app's time zone, Asia/Tokyo); a slot is named by its
 local start (``20270210T1000``) so that a participant's availability survives edits of the
@@ -216,25 +216,3 @@ class Meeting(db.Model):
         if not reported:
             return None
         return max(reported, key=OUTCOMES.index)
-
-
-class Notification(db.Model):
-    """A message on the site for one user or for every member of one firm.
-
-    The text is a key plus parameters, rendered in the reader's language when shown.
-    """
-
-    __tablename__ = "notifications"
-
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    firm_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("firms.id", ondelete="CASCADE"), index=True)
-    key: so.Mapped[str] = so.mapped_column(sa.String(50))
-    params: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
-    link: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
-    read_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
-
-    user: so.Mapped[User | None] = so.relationship()
-
-    __table_args__ = (sa.CheckConstraint("user_id IS NOT NULL OR firm_id IS NOT NULL", name="recipient"),)

@@ -21,12 +21,12 @@ from ..formfields import options, page_number
 from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Firm, utcnow
-from ..security import firm_required, get_or_404, organizer_required
+from ..security import firm_required, get_or_404, organizer_required, verified_required
 from ..spreadsheet import csv_response
 from . import service
 from .forms import AnswerForm, FairForm, FollowUpForm, MoveForm, PairingForm, RegistrationForm, RequestForm
 from .ical import agenda_calendar
-from .models import OUTCOMES, Fair, Meeting, MeetingRequest, Notification, Participant
+from .models import OUTCOMES, Fair, Meeting, MeetingRequest, Participant
 from .service import FairError
 
 bp = Blueprint("fairs", __name__)
@@ -34,14 +34,6 @@ bp = Blueprint("fairs", __name__)
 FAIR_FIELDS = ("name_ja", "name_en", "description_ja", "description_en", "venue", "start_date", "end_date",
                "day_start", "day_end", "meeting_minutes", "break_minutes", "lunch_start", "lunch_end", "tables",
                "registration_deadline", "eligibility")
-
-
-@bp.app_template_global()
-def unread_notifications() -> int:
-    """The signed-in user's unread notifications (the navigation bar shows the count)."""
-    if not current_user.is_authenticated:
-        return 0
-    return service.unread_count(current_user)
 
 
 # ------------------------------------------------------------------ helpers
@@ -268,6 +260,7 @@ def _slot_text(slot: service.Slot) -> str:
 
 @bp.route("/<int:fair_id>/register", methods=["GET", "POST"])
 @firm_required
+@verified_required
 def register(fair_id: int):
     fair = _visible_fair(fair_id)
     firm = current_user.firm
@@ -873,39 +866,3 @@ def record_followup(fair: Fair, me: Participant, meeting_id: int):
     db.session.commit()
     flash(_("Thank you, the follow-up has been saved."), "success")
     return _back(fair, "fairs.followup")
-
-
-# ------------------------------------------------------------------ notifications
-
-
-@bp.route("/notifications")
-@login_required
-def notifications():
-    page = db.paginate(service.notifications_query(current_user)
-                       .order_by(Notification.created_at.desc(), Notification.id.desc()),
-                       per_page=current_app.config["MATCHMAKER_PAGE_SIZE"], page=page_number(), error_out=False)
-    loc = current_locale()
-    items = [{"n": n, "text": service.notification_text(n, loc)} for n in page.items]
-    return render_template("fairs/notifications.html", page=page, items=items, form=EmptyForm())
-
-
-@bp.route("/notifications/read", methods=["POST"])
-@login_required
-def mark_read():
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    query = service.notifications_query(current_user).where(Notification.read_at.is_(None))
-    one = request.form.get("id", type=int)
-    if one is not None:
-        query = query.where(Notification.id == one)
-    ids = db.session.scalars(query.with_only_columns(Notification.id)).all()
-    if ids:
-        db.session.execute(sa.update(Notification).where(Notification.id.in_(ids)).values(read_at=utcnow()),
-                           execution_options={"synchronize_session": False})
-        db.session.commit()
-    if one is not None:
-        n = db.session.get(Notification, one)
-        if n is not None and n.link.startswith("/") and not n.link.startswith("//"):
-            return redirect(n.link)
-    flash(_("Marked as read."), "success")
-    return redirect(url_for("fairs.notifications"))

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Firm, Need, Offering, utcnow
-from .models import DEAL_OUTCOMES, OUTCOMES, Fair, Meeting, MeetingRequest, Notification, Participant
+from .models import DEAL_OUTCOMES, OUTCOMES, Fair, Meeting, MeetingRequest, Participant
 
 
 class FairError(Exception):
@@ -406,52 +406,12 @@ def withdraw(fair: Fair, me: Participant, link: str) -> int:
 # ------------------------------------------------------------------ notifications
 
 
-def _names(obj) -> dict[str, str]:
-    if isinstance(obj, Fair):
-        return {"ja": obj.name_ja, "en": obj.name_en or obj.name_ja}
-    return {"ja": obj.name, "en": obj.name_en or obj.name}
-
-
 def notify(firm_id: int | None = None, user_id: int | None = None, *, key: str, link: str = "",
-           fair: Fair | None = None, firm: Firm | None = None) -> Notification:
-    params = {}
-    if fair is not None:
-        params["fair"] = _names(fair)
-    if firm is not None:
-        params["firm"] = _names(firm)
-    n = Notification(firm_id=firm_id, user_id=user_id, key=key, link=link[:300], params=params)
-    db.session.add(n)
-    return n
+           fair: Fair | None = None, firm: Firm | None = None):
+    """A fair event for a firm's members (on the site and by mail): see notifications/."""
+    from ..notifications import notify as tell
 
-
-def notification_text(n: Notification, locale: str) -> str:
-    p = {k: (v.get(locale) or v.get("ja") or "") if isinstance(v, dict) else str(v) for k, v in (n.params or {}).items()}
-    p.setdefault("fair", "")
-    p.setdefault("firm", "")
-    texts = {
-        "request_received": _("%(firm)s asked you for a meeting at %(fair)s.", **p),
-        "request_accepted": _("%(firm)s accepted your meeting request at %(fair)s.", **p),
-        "request_declined": _("%(firm)s declined your meeting request at %(fair)s.", **p),
-        "request_cancelled": _("%(firm)s withdrew its meeting request at %(fair)s.", **p),
-        "participant_withdrew": _("%(firm)s no longer takes part in %(fair)s; its meeting requests with you are "
-                                  "cancelled.", **p),
-        "pairing_added": _("The organizer arranged a meeting with %(firm)s at %(fair)s.", **p),
-        "pairing_removed": _("The organizer removed the meeting with %(firm)s at %(fair)s.", **p),
-        "schedule_published": _("The meeting schedule of %(fair)s is published: see your agenda.", **p),
-    }
-    return texts.get(n.key, n.key)
-
-
-def notifications_query(user):
-    cond = Notification.user_id == user.id
-    if user.firm_id is not None:
-        cond = sa.or_(cond, Notification.firm_id == user.firm_id)
-    return sa.select(Notification).where(cond)
-
-
-def unread_count(user) -> int:
-    q = notifications_query(user).where(Notification.read_at.is_(None))
-    return db.session.scalar(sa.select(sa.func.count()).select_from(q.subquery())) or 0
+    return tell(firm_id=firm_id, user_id=user_id, key=key, link=link, fair=fair, firm=firm)
 
 
 # ------------------------------------------------------------------ the scheduler

@@ -18,7 +18,7 @@ def test_anonymous(client, setup):
     fair = setup["fair"]
     for url in _urls(PUBLIC_PAGES, fair):
         assert client.get(url).status_code == 200, url
-    for url in _urls(ORGANIZER_PAGES + PARTICIPANT_PAGES + ["/fairs/{id}/register"], fair) + ["/fairs/notifications"]:
+    for url in _urls(ORGANIZER_PAGES + PARTICIPANT_PAGES + ["/fairs/{id}/register"], fair) + ["/notifications/"]:
         r = client.get(url)
         assert r.status_code == 302 and "/account/login" in r.headers["Location"], url
 
@@ -26,7 +26,7 @@ def test_anonymous(client, setup):
 def test_organizer(client, auth, setup):
     fair = setup["fair"]
     auth.login("organizer@example.com")
-    for url in _urls(PUBLIC_PAGES + ORGANIZER_PAGES, fair) + ["/fairs/notifications"]:
+    for url in _urls(PUBLIC_PAGES + ORGANIZER_PAGES, fair) + ["/notifications/"]:
         assert client.get(url).status_code == 200, url
     # an organizer has no firm: no participant pages
     for url in _urls(PARTICIPANT_PAGES + ["/fairs/{id}/register"], fair):
@@ -84,7 +84,7 @@ def test_nav_shows_unread_notifications(client, auth, setup, lang):
     auth.login("member@example.com")
     client.post("/account/language", data={"lang": lang})
     html = client.get("/fairs/").get_data(as_text=True)
-    assert "/fairs/notifications" in html
+    assert "/notifications/" in html
     assert 'rounded-pill text-bg-warning">1<' in html
 
 
@@ -109,3 +109,12 @@ def test_organizer_actions_refused_for_others(client, auth, setup, fairs):
         assert client.post(url, data={"action": "publish", "slot": m.slot, "table": 2}).status_code == 403, url
     db.session.refresh(m)
     assert (m.locked, m.table_no) == (False, 1)
+
+
+def test_unconfirmed_member_cannot_register_for_a_fair(client, auth, make, fairs):
+    fair = fairs.fair()
+    firm = make.firm(name="未確認工業")
+    user = make.user(firm=firm, email="unconfirmed@example.com", verified=False)
+    auth.login(user.email)
+    r = client.get(f"/fairs/{fair.id}/register")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/firms/mine")

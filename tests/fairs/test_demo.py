@@ -6,7 +6,8 @@ from collections import Counter
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.fairs.models import Fair, Meeting, MeetingRequest, Notification
+from matchmaker.fairs.models import Fair, Meeting, MeetingRequest
+from matchmaker.notifications.models import Notification
 from matchmaker.fairs.service import fair_figures, registration_is_open, today_local
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.fairs.models import MeetingRequest, Notification
+from matchmaker.fairs.models import MeetingRequest
+from matchmaker.notifications.models import Notification
 
 
 def _requests():
@@ -34,7 +35,7 @@ def test_request_accept_decline_with_notifications(client, auth, setup):
     auth.logout()
 
     auth.login("other@example.com")
-    page = client.get("/fairs/notifications").get_data(as_text=True)
+    page = client.get("/notifications/").get_data(as_text=True)
     assert setup["member"].firm.name in page
     assert client.get(f"/fairs/{fair.id}/my-requests").status_code == 200
     r = client.post(f"/fairs/{fair.id}/my-requests/{reqs[0].id}/answer", data={"answer": "accept", "priority": 3})
@@ -56,7 +57,8 @@ def test_request_accept_decline_with_notifications(client, auth, setup):
 
 
 def test_notifications_mark_read(client, auth, setup):
-    from matchmaker.fairs.service import notify, unread_count
+    from matchmaker.fairs.service import notify
+    from matchmaker.notifications.service import unread_count
 
     notify(firm_id=setup["member"].firm_id, key="request_received", fair=setup["fair"], firm=setup["other"].firm,
            link=f"/fairs/{setup['fair'].id}/my-requests")
@@ -66,13 +68,13 @@ def test_notifications_mark_read(client, auth, setup):
     assert unread_count(setup["member"]) == 2
     auth.login("member@example.com")
     client.post("/account/language", data={"lang": "en"})
-    html = client.get("/fairs/notifications").get_data(as_text=True)
+    html = client.get("/notifications/").get_data(as_text=True)
     assert "asked you for a meeting at Fujisawa Manufacturing Fair" in html
     one = db.session.scalars(sa.select(Notification).where(Notification.key == "request_received")).one()
-    r = client.post("/fairs/notifications/read", data={"id": one.id})
+    r = client.post("/notifications/read", data={"id": one.id})
     assert r.status_code == 302 and r.headers["Location"].endswith("/my-requests")
     assert unread_count(setup["member"]) == 1
-    client.post("/fairs/notifications/read", data={})
+    client.post("/notifications/read", data={})
     assert unread_count(setup["member"]) == 0
     assert unread_count(setup["other"]) == 1  # another firm's notifications are untouched
 
@@ -200,3 +202,19 @@ def test_forms_carry_csrf_tokens(app, setup):
     token = csrf_token_from(page)
     r = client.post(f"/fairs/{fair.id}/requests/new", data={"target": p2.id, "priority": 2, "csrf_token": token})
     assert r.status_code == 302 and len(_requests()) == 1
+
+
+def test_another_firms_notification_cannot_be_probed(client, auth, setup):
+    """Marking a notification read with someone else's id, a missing id or garbage answers the same way,
+    and never leads to that notification's page."""
+    from matchmaker.fairs.service import notify
+    from matchmaker.notifications.service import unread_count
+
+    theirs = notify(firm_id=setup["other"].firm_id, key="request_received", fair=setup["fair"],
+                    firm=setup["member"].firm, link=f"/fairs/{setup['fair'].id}/my-requests?secret=1")
+    db.session.commit()
+    auth.login("member@example.com")
+    answers = [client.post("/notifications/read", data={"id": v}) for v in (theirs.id, 99999999, "x", 2**31)]
+    assert {r.status_code for r in answers} == {302}
+    assert {r.headers["Location"] for r in answers} == {"/notifications/"}
+    assert unread_count(setup["other"]) == 1  # not marked read either

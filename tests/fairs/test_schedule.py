@@ -164,7 +164,7 @@ def test_nothing_to_schedule_and_publish(client, auth, fairs, make, setup):
     client.post(f"/fairs/{fair.id}/schedule/publish", data={"action": "publish"})
     db.session.refresh(fair)
     assert fair.schedule_published_at is not None
-    from matchmaker.fairs.models import Notification
+    from matchmaker.notifications.models import Notification
 
     keys_ = db.session.scalars(sa.select(Notification.key)).all()
     assert keys_.count("schedule_published") == 4

@@ -11,7 +11,8 @@ from support import PASSWORD, new_client
 
 from matchmaker.extensions import db
 from matchmaker.fairs import service
-from matchmaker.fairs.models import Fair, Meeting, MeetingRequest, Notification, Participant
+from matchmaker.fairs.models import Fair, Meeting, MeetingRequest, Participant
+from matchmaker.notifications.models import Notification
 
 BUSY = "The organizer is planning the meetings right now. Please try again in a few minutes."
 RUNNING = "The scheduler is already running for this fair. Please wait and reload."

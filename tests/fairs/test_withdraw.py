@@ -6,7 +6,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.fairs.models import Meeting, MeetingRequest, Notification, Participant
+from matchmaker.fairs.models import Meeting, MeetingRequest, Participant
+from matchmaker.notifications.models import Notification
 from matchmaker.models import utcnow
 
 
@@ -47,7 +48,7 @@ def test_withdraw_removes_the_firm_its_requests_and_meetings(client, auth, setup
     assert client.post(f"/fairs/{fair.id}/withdraw").status_code == 403
     auth.logout()
     auth.login("other@example.com")
-    page = client.get("/fairs/notifications").get_data(as_text=True)
+    page = client.get("/notifications/").get_data(as_text=True)
     assert setup["member"].firm.name in page and "participant_withdrew" not in page
 
 

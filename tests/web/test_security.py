@@ -44,7 +44,7 @@ def test_signed_in_pages_are_never_stored(client, auth, world):
     r = auth.login("member@example.com")
     assert r.status_code == 302 and no_store(r), "the response that signs in"
     wrong = [path for path in ("/", "/firms/", "/firms/mine", "/account/settings", f"/needs/{world['need']}/edit",
-                               "/fairs/notifications", "/no-such-page", "/api/v1/suppliers?q=NC")
+                               "/notifications/", "/no-such-page", "/api/v1/suppliers?q=NC")
              if not no_store(client.get(path))]
     assert not wrong
     r = client.post(f"/needs/{world['need']}/status", data={"status": "closed"})
