@@ -63,6 +63,10 @@ def register_models() -> None:
     from .fairs import models as fair_models  # noqa: F401
     from .mail import models as mail_models  # noqa: F401
     from .notifications import models as notification_models  # noqa: F401
+    from .deals import models as deal_models  # noqa: F401
+    from .files import models as file_models  # noqa: F401
+    from .rfq import models as rfq_models  # noqa: F401
+    from .threads import models as thread_models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -73,8 +77,12 @@ def register_blueprints(app: Flask) -> None:
     from .firms import bp as firms_bp
     from .main import bp as main_bp
     from .market import bp as market_bp
+    from .deals import bp as deals_bp
+    from .files import bp as files_bp
     from .notifications import bp as notifications_bp
+    from .rfq import bp as rfq_bp
     from .search import bp as search_bp
+    from .threads import bp as threads_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp, url_prefix="/account")
@@ -85,6 +93,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(rfq_bp, url_prefix="/rfqs")
+    app.register_blueprint(threads_bp, url_prefix="/messages")
+    app.register_blueprint(deals_bp, url_prefix="/deals")
+    app.register_blueprint(files_bp, url_prefix="/files")
 
 
 def register_errorhandlers(app: Flask) -> None:

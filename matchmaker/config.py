@@ -84,6 +84,16 @@ def default_config(instance_path: str) -> dict:
         # The site's public address, for links in mail (never taken from the request's Host header).
         "MATCHMAKER_BASE_URL": "http://127.0.0.1:5000",
         "MATCHMAKER_VERIFY_EMAIL_HOURS": 72,
+        # Requests for quotation, inquiries and messages, per firm (the platform must not be a spam channel).
+        "MATCHMAKER_RFQ_LIMIT": "20 per day",
+        "MATCHMAKER_INQUIRY_LIMIT": "20 per day",
+        "MATCHMAKER_MESSAGE_LIMIT": "100 per hour",
+        # Attachments: per file, per message; a request's body may hold that many files and a little more.
+        "MATCHMAKER_UPLOAD_MAX_MB": 10,
+        "MATCHMAKER_UPLOAD_MAX_FILES": 5,
+        "MAX_CONTENT_LENGTH": 5 * 10 * 1024 * 1024 + 1024 * 1024,
+        # Days after a deal when its buyer is asked whether it was delivered and led to more business.
+        "MATCHMAKER_DEAL_FOLLOWUP_DAYS": 90,
         "MATCHMAKER_RESET_PASSWORD_HOURS": 2,
         "MATCHMAKER_LOGIN_ADDRESS_LIMIT": "60 per minute;300 per hour",
         "MATCHMAKER_PASSWORD_RESET_LIMIT": "5 per hour",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlencode
 
 from flask import request
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_currency, format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -88,6 +88,44 @@ def init_templating(app) -> None:
         args.append(("page", str(page)))
         path = "/" + (request.script_root + request.path).lstrip("/")  # never //host/...
         return quote(path) + "?" + urlencode(args)
+
+    @app.template_global()
+    def rfq_status_label(status: str) -> str:
+        return {"open": _("Taking quotes"), "closed": _("Quotes closed"), "awarded": _("Awarded"),
+                "cancelled": _("Closed without an order")}.get(status, status)
+
+    @app.template_global()
+    def invitation_status_label(status: str) -> str:
+        return {"invited": _("Not answered yet"), "quoted": _("Quote sent"), "declined": _("Declined"),
+                "expired": _("No answer"), "awarded": _("Awarded"), "not_selected": _("Not selected")}.get(status, status)
+
+    @app.template_global()
+    def status_style(status: str) -> str:
+        """Bootstrap colour of a status badge, by meaning: done well, waiting, refused or ended."""
+        if status in ("awarded", "accepted", "quoted", "open", "active"):
+            return "text-bg-success"
+        if status in ("invited", "pending", "closed"):
+            return "text-bg-warning"
+        if status in ("declined", "not_selected", "expired", "cancelled"):
+            return "text-bg-secondary"
+        return "text-bg-light border"
+
+    @app.template_global()
+    def locality_label(value: str) -> str:
+        return {"local": _("Local"), "domestic": _("Japan"), "overseas": _("Overseas")}.get(value, value)
+
+    @app.template_global()
+    def strength_label(value: str) -> str:
+        return {"strong": _("Strong match"), "good": _("Good match"), "partial": _("Partial match")}.get(value, "")
+
+    @app.template_filter("money")
+    def money_filter(amount, currency: str = "JPY") -> str:
+        """¥1,234,000 in English, 1,234,000円 in Japanese; other currencies as the locale writes them."""
+        if amount is None:
+            return ""
+        if currency == "JPY" and current_locale() == "ja":
+            return f"{format_decimal(amount, format='#,##0')}円"
+        return format_currency(amount, currency)
 
     @app.template_filter("date")
     def date_filter(value, fmt: str = "medium") -> str:

@@ -40,6 +40,7 @@ def run(now: datetime | None = None) -> dict[str, int]:
 
 def _load_jobs() -> None:
     """Import the modules that register jobs (each area's own)."""
+    from .rfq import jobs  # noqa: F401
 
 
 @job("expired sign-in sessions and links removed")

@@ -61,6 +61,7 @@ def make_config(url: str, tmp_path, mail_url: str = "", **extra) -> dict:
     config = {
         "TESTING": True,
         "MATCHMAKER_MAIL_URL": mail_url or "file://" + str(tmp_path / "mail"),
+        "MATCHMAKER_UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,

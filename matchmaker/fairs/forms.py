@@ -181,4 +181,9 @@ class FollowUpForm(FlaskForm):
         ("nothing", _l("Nothing further")), ("talks", _l("Further talks")),
         ("quote", _l("Quote requested")), ("order", _l("Order placed")),
     ]))
+    # for an order: who bought from whom, and how much (recorded as a deal, like an award)
+    direction = SelectField(_l("Who ordered?"), choices=options([
+        ("we_bought", _l("We ordered from them")), ("they_bought", _l("They ordered from us")),
+    ]), default="we_bought")
+    amount_jpy = IntegerField(_l("Order amount in yen (optional)"), validators=[Optional(), NumberRange(min=0, max=10**13)])
     submit = SubmitField(_l("Save"))

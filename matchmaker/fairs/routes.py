@@ -27,6 +27,7 @@ from . import service
 from .forms import AnswerForm, FairForm, FollowUpForm, MoveForm, PairingForm, RegistrationForm, RequestForm
 from .ical import agenda_calendar
 from .models import OUTCOMES, Fair, Meeting, MeetingRequest, Participant
+from ..deals.service import record_fair_deal
 from .service import FairError
 
 bp = Blueprint("fairs", __name__)
@@ -863,6 +864,10 @@ def record_followup(fair: Fair, me: Participant, meeting_id: int):
     side = m.side(me.id)
     setattr(m, f"{side}_held", held)
     setattr(m, f"{side}_outcome", form.outcome.data if held else "nothing")
+    if held and form.outcome.data == "order":
+        other = m.b if side == "a" else m.a
+        buyer, supplier = ((me.firm, other.firm) if form.direction.data == "we_bought" else (other.firm, me.firm))
+        record_fair_deal(m, buyer, supplier, form.amount_jpy.data, service.today_local(), fair.name_ja)
     db.session.commit()
     flash(_("Thank you, the follow-up has been saved."), "success")
     return _back(fair, "fairs.followup")

@@ -195,3 +195,17 @@ def overseas_contacts(firm: Firm, top: int = 10) -> list[Hit]:
         if h.firm.id not in merged or h.score > merged[h.firm.id].score:
             merged[h.firm.id] = h
     return sorted(merged.values(), key=lambda h: -h.score)[:top]
+
+
+def firm_strengths(query: Query, firm_ids: list[int], pool: int = 200) -> dict[int, str]:
+    """How strongly each of these firms matches the query (its best record), by the engine's label."""
+    wanted = {str(i) for i in firm_ids}
+    out: dict[int, str] = {}
+    order = {"strong": 3, "good": 2, "partial": 1}
+    for m in get_index().supply.search(query, top=pool, explain=False):
+        owner = m.record.owner if m.record is not None else None
+        if owner is None:
+            continue
+        if owner in wanted and order.get(m.strength, 0) > order.get(out.get(int(owner), ""), 0):
+            out[int(owner)] = m.strength
+    return out
