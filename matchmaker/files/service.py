@@ -25,7 +25,7 @@ def limits() -> tuple[int, int]:
 
 def uploaded(files: list[FileStorage] | None) -> list[FileStorage]:
     """The files a form really sent (a file input left empty sends one nameless part)."""
-    return [f for f in files or [] if f is not None and (f.filename or "").strip()]
+    return [f for f in files or [] if isinstance(f, FileStorage) and (f.filename or "").strip()]
 
 
 def validate(files: list[FileStorage]) -> list[tuple[FileStorage, bytes]]:

@@ -10,6 +10,13 @@ from ..formfields import no_control_chars, options
 from ..idempotency import SubmissionField
 from .models import CANCEL_REASONS, DECLINE_REASONS
 
+def _today() -> date:
+    """Today in the city's time zone (the due dates are the city's days)."""
+    from .service import today
+
+    return today()
+
+
 CURRENCIES = ("JPY", "USD", "EUR", "CNY", "KRW", "TWD", "THB", "VND", "SGD", "MYR", "IDR", "PHP", "INR", "GBP")
 
 
@@ -44,7 +51,7 @@ class RfqForm(FlaskForm):
     submit = SubmitField(_l("Send the request for quotation"))
 
     def validate_due_date(self, field):
-        if field.data is not None and field.data < date.today():
+        if field.data is not None and field.data < _today():
             raise ValidationError(_l("The due date may not be in the past."))
 
     def validate_delivery_date(self, field):
@@ -66,7 +73,7 @@ class QuoteForm(FlaskForm):
     submit = SubmitField(_l("Send the quote"))
 
     def validate_valid_until(self, field):
-        if field.data is not None and field.data < date.today():
+        if field.data is not None and field.data < _today():
             raise ValidationError(_l("The quote cannot be valid until a day in the past."))
 
 

@@ -31,8 +31,15 @@ def market(make, member):
     return {"buyer": buyer, "need": need, "firms": firms, "users": users}
 
 
+def today() -> date:
+    """The city's today (due dates are days in Japan)."""
+    from matchmaker.rfq.service import today as city_today
+
+    return city_today()
+
+
 def due(days=7) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (today() + timedelta(days=days)).isoformat()
 
 
 def submission_of(html: str) -> str:
