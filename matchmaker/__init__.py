@@ -63,6 +63,7 @@ def register_models() -> None:
     from .fairs import models as fair_models  # noqa: F401
     from .mail import models as mail_models  # noqa: F401
     from .notifications import models as notification_models  # noqa: F401
+    from .alerts import models as alert_models  # noqa: F401
     from .deals import models as deal_models  # noqa: F401
     from .files import models as file_models  # noqa: F401
     from .rfq import models as rfq_models  # noqa: F401
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from .firms import bp as firms_bp
     from .main import bp as main_bp
     from .market import bp as market_bp
+    from .alerts import bp as alerts_bp
     from .deals import bp as deals_bp
     from .files import bp as files_bp
     from .notifications import bp as notifications_bp
@@ -97,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(threads_bp, url_prefix="/messages")
     app.register_blueprint(deals_bp, url_prefix="/deals")
     app.register_blueprint(files_bp, url_prefix="/files")
+    app.register_blueprint(alerts_bp, url_prefix="/alerts")
 
 
 def register_errorhandlers(app: Flask) -> None:

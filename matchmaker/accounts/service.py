@@ -91,12 +91,13 @@ def send_password_reset(user: User) -> None:
 
 def delete_user(user: User) -> None:
     """Delete an account and what only it owns (sessions, links, its notifications), in the current transaction."""
+    from ..alerts.models import Alert
     from ..fairs.models import Fair
     from ..notifications.models import EmailPreference, Notification
     from ..idempotency import FormSubmission
 
     uid = user.id
-    for model in (UserSession, AccountToken, FormSubmission, Notification, EmailPreference):
+    for model in (UserSession, AccountToken, FormSubmission, Notification, EmailPreference, Alert):
         db.session.execute(sa.delete(model).where(model.user_id == uid))
     db.session.execute(sa.update(Fair).where(Fair.created_by_id == uid).values(created_by_id=None))
     db.session.delete(user)
