@@ -36,7 +36,8 @@ def seed_demo(reset: bool, if_empty: bool) -> None:
         s = load_demo(reset=reset)
     except DemoError as e:
         raise click.ClickException(str(e)) from e
-    click.echo(f"Loaded {s.firms} firms, {s.offerings} offerings, {s.needs} needs and {s.users} accounts.")
+    click.echo(f"Loaded {s.firms} firms, {s.offerings} offerings, {s.needs} needs and {s.users} accounts, "
+               f"{s.requests} requests for quotation and {s.deals} deals.")
     click.echo(f"Demo logins: organizer@{DEMO_DOMAIN}, admin@{DEMO_DOMAIN}, <firm-key>@{DEMO_DOMAIN}; "
                f"password {DEMO_PASSWORD}")
 
@@ -55,9 +56,13 @@ def create_user(email: str, name: str, role: str, firm_id: int | None, locale: s
     except EmailNotValidError as e:
         raise click.ClickException(f"invalid email: {e}") from e
     email = User.normalize_email(email)
+    from flask_babel import force_locale
+
     from .accounts.passwords import password_problem
 
-    problem = password_problem(password, name, email)
+    with force_locale("en"):  # the command line speaks English, as its other messages
+        problem = password_problem(password, name, email)
+        problem = str(problem) if problem else None
     if problem:
         raise click.ClickException(f"password: {problem}")
     if not name.strip():

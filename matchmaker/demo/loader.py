@@ -27,6 +27,8 @@ class DemoSummary:
     offerings: int
     needs: int
     users: int
+    requests: int = 0
+    deals: int = 0
 
 
 def demo_files() -> list:
@@ -112,6 +114,10 @@ def load_demo(reset: bool = False, today: date | None = None) -> DemoSummary:
         from ..fairs.demo import load_demo_fairs
 
         load_demo_fairs(today)
+        from ..rfq.demo import load_demo_trade
+
+        trade = load_demo_trade(today)
+        counts.requests, counts.deals = trade.requests, trade.deals
         db.session.commit()
         return counts
     except Exception:

@@ -124,16 +124,16 @@ def _notify_for(fair: Fair, req: MeetingRequest) -> None:
     link = f"/fairs/{fair.id}/my-requests"
     a, b = req.requester, req.recipient
     if req.origin == "organizer":
-        service.notify(firm_id=a.firm_id, key="pairing_added", fair=fair, firm=b.firm, link=link)
-        service.notify(firm_id=b.firm_id, key="pairing_added", fair=fair, firm=a.firm, link=link)
+        service.notify(firm_id=a.firm_id, key="pairing_added", fair=fair, firm=b.firm, link=link, email=False)
+        service.notify(firm_id=b.firm_id, key="pairing_added", fair=fair, firm=a.firm, link=link, email=False)
         return
-    service.notify(firm_id=b.firm_id, key="request_received", fair=fair, firm=a.firm, link=link)
+    service.notify(firm_id=b.firm_id, key="request_received", fair=fair, firm=a.firm, link=link, email=False)
     if req.status == "accepted":
-        service.notify(firm_id=a.firm_id, key="request_accepted", fair=fair, firm=b.firm, link=link)
+        service.notify(firm_id=a.firm_id, key="request_accepted", fair=fair, firm=b.firm, link=link, email=False)
     elif req.status == "declined":
-        service.notify(firm_id=a.firm_id, key="request_declined", fair=fair, firm=b.firm, link=link)
+        service.notify(firm_id=a.firm_id, key="request_declined", fair=fair, firm=b.firm, link=link, email=False)
     elif req.status == "cancelled":
-        service.notify(firm_id=b.firm_id, key="request_cancelled", fair=fair, firm=a.firm, link=link)
+        service.notify(firm_id=b.firm_id, key="request_cancelled", fair=fair, firm=a.firm, link=link, email=False)
 
 
 def load_demo_fairs(today: date | None = None, time_limit: float = 5.0) -> tuple[Fair, Fair]:
@@ -215,7 +215,7 @@ def load_demo_fairs(today: date | None = None, time_limit: float = 5.0) -> tuple
         past.schedule_run_at = _aware(past_start - timedelta(days=6))
         db.session.flush()
         for p in past_people:
-            service.notify(firm_id=p.firm_id, key="schedule_published", fair=past, link=f"/fairs/{past.id}/agenda")
+            service.notify(firm_id=p.firm_id, key="schedule_published", fair=past, link=f"/fairs/{past.id}/agenda", email=False)
         _follow_up(rows, rng)
     # old notifications are read already
     db.session.flush()

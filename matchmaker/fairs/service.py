@@ -407,11 +407,11 @@ def withdraw(fair: Fair, me: Participant, link: str) -> int:
 
 
 def notify(firm_id: int | None = None, user_id: int | None = None, *, key: str, link: str = "",
-           fair: Fair | None = None, firm: Firm | None = None):
+           fair: Fair | None = None, firm: Firm | None = None, email: bool = True):
     """A fair event for a firm's members (on the site and by mail): see notifications/."""
     from ..notifications import notify as tell
 
-    return tell(firm_id=firm_id, user_id=user_id, key=key, link=link, fair=fair, firm=firm)
+    return tell(firm_id=firm_id, user_id=user_id, key=key, link=link, fair=fair, firm=firm, email=email)
 
 
 # ------------------------------------------------------------------ the scheduler
