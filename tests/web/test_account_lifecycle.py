@@ -51,6 +51,7 @@ def test_forgot_password_says_the_same_for_unknown_addresses(client, member, mai
 def test_reset_link_expires_and_weak_passwords_are_refused(app, client, member, mailbox):
     client.post("/account/password/forgot", data={"email": member.email})
     path = mailbox.link(member.email, "/account/password/reset/")
+    client.post("/account/language", data={"lang": "en"})
     r = _reset(client, path, password="password1234")
     assert r.status_code == 200 and "too easy to guess" in text(r)
     fresh()

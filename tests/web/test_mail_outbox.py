@@ -116,8 +116,8 @@ def test_tick_sends_what_is_due_and_expires_old_sessions(app, runner, mailbox, m
 
     app.config["MATCHMAKER_MAIL_BACKGROUND"] = False
     send_mail("tick@example.com", "account_exists", "en", user=_person("T", "tick@example.com"), login="", forgot="")
-    auth.login(member.email)
     db.session.commit()
+    auth.login(member.email)
     fresh()
     db.session.execute(sa.update(UserSession).values(last_seen_at=utcnow() - timedelta(days=40)))
     db.session.commit()
