@@ -28,6 +28,7 @@ from .forms import AnswerForm, FairForm, FollowUpForm, MoveForm, PairingForm, Re
 from .ical import agenda_calendar
 from .models import OUTCOMES, Fair, Meeting, MeetingRequest, Participant
 from ..deals.service import record_fair_deal
+from ..wording import scheduling_reason
 from .service import FairError
 
 bp = Blueprint("fairs", __name__)
@@ -597,10 +598,12 @@ def schedule(fair: Fair):
     wanted = {r.from_id for r in accepted} | {r.to_id for r in accepted}
     names = {p.id: p.firm.display_name(current_locale()) for p in people}
     report = fair.schedule_report or {}
-    without = [{"name": names.get(w["id"], "?"), "reason": service.reason_label(w["reason"], names)}
+    without = [{"name": names.get(w["id"], "?"),
+                "reason": scheduling_reason(w.get("code", ""), w.get("params"), w["reason"], names)}
                for w in report.get("without", []) if w.get("id") in names and counts[w["id"]] == 0]
     unscheduled = [{"a": names.get(u["a"], "?"), "b": names.get(u["b"], "?"),
-                    "reason": service.reason_label(u["reason"], names)} for u in report.get("unscheduled", [])]
+                    "reason": scheduling_reason(u.get("code", ""), u.get("params"), u["reason"], names)}
+                   for u in report.get("unscheduled", [])]
     busy = fair.scheduling_token is not None
     conflicts = _conflict_rows(fair)
     return render_template("fairs/schedule.html", fair=fair, slots=slots, grid=grid, meetings=meetings,

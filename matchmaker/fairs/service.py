@@ -292,10 +292,12 @@ def compute_matches(fair: Fair, participants) -> FairMatches:
     return FairMatches(by_participant, pair_score)
 
 
-def reason_texts(rec: Recommendation, lang: str) -> tuple[list[str], list[str]]:
-    """Why: (their offer meets my need, my offer meets their need), deduplicated, in `lang`."""
-    a = list(dict.fromkeys(r.text(lang) for r in rec.reasons_offer))
-    b = [t for t in dict.fromkeys(r.text(lang) for r in rec.reasons_seek) if t not in a]
+def reason_texts(rec: Recommendation, lang: str = "") -> tuple[list[str], list[str]]:
+    """Why: (their offer meets my need, my offer meets their need), worded for the reader, without repeats."""
+    from ..wording import reason_texts as worded
+
+    a = worded(rec.reasons_offer)
+    b = [t for t in worded(rec.reasons_seek) if t not in a]
     return a[:6], b[:6]
 
 
@@ -574,9 +576,9 @@ def compute_schedule(fair: Fair, participants, requests, matches: FairMatches, l
         "meetings": len(schedule.meetings),
         "requested": len(requests),
         "wanted": len(wanted),
-        "unscheduled": [{"a": _pid_int(u.pair[0]), "b": _pid_int(u.pair[1]), "reason": u.reason}
-                        for u in schedule.unscheduled],
-        "without": [{"id": _pid_int(u.participant), "reason": u.reason}
+        "unscheduled": [{"a": _pid_int(u.pair[0]), "b": _pid_int(u.pair[1]), "reason": u.reason, "code": u.code,
+                         "params": u.params} for u in schedule.unscheduled],
+        "without": [{"id": _pid_int(u.participant), "reason": u.reason, "code": u.code, "params": u.params}
                     for u in schedule.participants_without_meeting],
         "avg_idle_gaps": round(float(getattr(schedule, "avg_idle_gaps", 0.0) or 0.0), 3),
         "optimal": bool(getattr(stats, "optimal", False)),
@@ -700,40 +702,10 @@ def _pid_int(value: str) -> int | None:
         return None
 
 
-_PID = re.compile(r"\bP(\d+)\b")
-
-
 def _readable(text: str, participants) -> str:
     """Library messages name participants P<id>: put the firms' names in."""
     names = {p.id: p.firm.display_name(_locale()) for p in participants}
-    return _PID.sub(lambda m: names.get(int(m.group(1)), m.group(0)), text)
-
-
-def reason_label(reason: str, names: dict[int, str]) -> str:
-    """The scheduler's reason in the reader's language (known patterns), else its text with firm names."""
-    r = reason or ""
-    if "share no available slot" in r or "shares no available slot" in r:
-        if "anyone" in r:
-            return _("has no time slot in common with anyone it asked or who asked it")
-        return _("they have no free time slot in common")
-    if "reached max_meetings" in r:
-        return _("the maximum number of meetings was reached")
-    if "no table left" in r:
-        return _("no table was left in the slots both are free")
-    if "within the time limit" in r:
-        return _("not placed within the time limit")
-    if "lower value" in r:
-        return _("other meetings were worth more in the slots both are free")
-    if "available in no slot" in r:
-        return _("is present in no slot")
-    if "max_meetings 0" in r:
-        return _("wants no meetings (maximum 0)")
-    if "fully booked" in r:
-        text = _("everyone it could meet is fully booked (slots, tables or maximum meetings)")
-        if "no schedule leaves fewer" in r:
-            text += " " + _("(no schedule leaves fewer firms without a meeting)")
-        return text
-    return _PID.sub(lambda m: names.get(int(m.group(1)), m.group(0)), r)
+    return re.sub(r"\bP(\d+)\b", lambda m: names.get(int(m.group(1)), m.group(0)), text)
 
 
 # ------------------------------------------------------------------ figures

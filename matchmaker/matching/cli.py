@@ -70,9 +70,9 @@ def rank(
     for qd in queries:
         q = Query.from_dict(qd)
         t = time.perf_counter()
-        matches = engine.search(q, top=top, explain=explain, lang="ja" if _is_japanese(q.text) else "en")
+        matches = engine.search(q, top=top, explain=explain)
         lat.append((time.perf_counter() - t) * 1000)
-        lines.append({"query": q.id, "results": [m.to_dict(explain, "ja" if _is_japanese(q.text) else "en") for m in matches]})
+        lines.append({"query": q.id, "results": [m.to_dict(explain) for m in matches]})
     lat_sorted = sorted(lat)
 
     def pct(p: float) -> float:
@@ -88,12 +88,6 @@ def rank(
         "p95_ms": pct(0.95),
     }
     return lines, timings
-
-
-def _is_japanese(text: str) -> bool:
-    from .normalize import is_japanese_char
-
-    return any(is_japanese_char(c) for c in text[:200])
 
 
 @click.command("rank")

@@ -300,7 +300,6 @@ class Engine:
         offset: int = 0,
         explain: bool = True,
         group_by_owner: bool = False,
-        lang: str = "ja",
     ) -> list[Match]:
         with self._rw.read():
             scored = self._score(query)

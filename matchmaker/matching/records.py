@@ -135,8 +135,10 @@ class Match:
     confidence: float = 0.0  # relevance blended with capability coverage, 0..1 (what the thresholds use)
     strength: str = ""  # "strong", "good" or "partial" (Settings.strong_match / good_match)
 
-    def to_dict(self, explain: bool = False, lang: str = "en") -> dict[str, Any]:
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "score": round(self.score, 4)}
         if explain:
-            out["reasons"] = [r.to_dict(lang) for r in self.reasons]
+            out["strength"] = self.strength
+            out["confidence"] = round(self.confidence, 4)
+            out["reasons"] = [r.to_dict() for r in self.reasons]
         return out

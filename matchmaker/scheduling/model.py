@@ -121,13 +121,19 @@ class Instance:
 
 
 class Unscheduled(NamedTuple):
+    """A requested pair without a meeting: ``code`` says why (explain.py), ``reason`` says it in English."""
+
     pair: tuple[str, str]
     reason: str
+    code: str = ""
+    params: dict = {}
 
 
 class Unserved(NamedTuple):
     participant: str
     reason: str
+    code: str = ""
+    params: dict = {}
 
 
 @dataclass
@@ -177,9 +183,11 @@ class Schedule:
             "total_weight": round(self.total_weight, 6),
             "upper_bound": round(self.upper_bound, 6),
             "ratio": round(self.ratio, 6),
-            "unscheduled": [{"a": u.pair[0], "b": u.pair[1], "reason": u.reason} for u in self.unscheduled],
+            "unscheduled": [{"a": u.pair[0], "b": u.pair[1], "reason": u.reason, "code": u.code, "params": u.params}
+                            for u in self.unscheduled],
             "participants_without_meeting": [
-                {"id": u.participant, "reason": u.reason} for u in self.participants_without_meeting
+                {"id": u.participant, "reason": u.reason, "code": u.code, "params": u.params}
+                for u in self.participants_without_meeting
             ],
             "avg_idle_gaps": round(self.avg_idle_gaps, 4),
             "avg_idle_slots": round(self.avg_idle_slots, 4),

@@ -13,7 +13,7 @@ from flask import current_app
 
 from .. import reference
 from ..extensions import db
-from ..i18n import current_locale
+from ..wording import reason_texts
 from ..matching import Query
 from ..models import Firm, Need, Offering
 from .index import get_index
@@ -61,19 +61,7 @@ def _load(matches) -> list[tuple]:
 
 
 def _reasons(match) -> list[str]:
-    loc = current_locale()
-    seen, out = set(), []
-    for r in match.reasons:
-        if r.kind == "fresh":  # counts in the score, but says nothing a buyer needs to read
-            continue
-        text = r.text(loc)
-        if r.kind == "category" and r.data.get("codes"):  # industry names rather than bare JSIC codes
-            names = [reference.industry(c).label(loc) if reference.industry(c) else c for c in r.data["codes"]]
-            text = ("同じ業種: " if loc == "ja" else "same industry: ") + ("、" if loc == "ja" else ", ").join(names)
-        if text and text not in seen:
-            seen.add(text)
-            out.append(text)
-    return out
+    return reason_texts(match.reasons)
 
 
 def _by_firm(matches, tier: str = "") -> list[Hit]:

@@ -44,8 +44,10 @@ def test_rank_explain_and_timings(tmp_path):
     res = CliRunner().invoke(rank_command, ["--candidates", c, "--queries", q, "--explain", "--timings"])
     assert res.exit_code == 0
     first = json.loads(res.stdout.splitlines()[0])
-    reasons = first["results"][0]["reasons"]
-    assert any(r["kind"] == "same_city" for r in reasons) and all("text" in r for r in reasons)
+    result = first["results"][0]
+    reasons = result["reasons"]
+    assert any(r["kind"] == "same_city" for r in reasons) and all("text" not in r for r in reasons)  # codes, no words
+    assert result["strength"] in ("strong", "good", "partial") and 0 <= result["confidence"] <= 1
     timings = json.loads(res.stderr.strip().splitlines()[-1])
     assert set(timings) == {"candidates", "queries", "index_s", "p50_ms", "p95_ms"}
     assert timings["candidates"] == 2 and timings["queries"] == 1

@@ -34,8 +34,9 @@ def test_tables_limit_meetings_per_slot() -> None:
     d = instance(1, 1, ["A", "B", "C", "D"], [("A", "B", 1.0), ("C", "D", 0.3)])
     s, out = run(d)
     assert met(out) == {("A", "B")}
-    reasons = dict(s.unscheduled)
+    reasons = {u.pair: u.reason for u in s.unscheduled}
     assert reasons[("C", "D")] == "no table left in the slots both are free"
+    assert {u.pair: u.code for u in s.unscheduled}[("C", "D")] == "no_table"
 
 
 def test_coverage_comes_before_weight() -> None:
@@ -52,16 +53,16 @@ def test_uncoverable_participant_gets_a_reason() -> None:
                  [("A", "B", 1.0), ("A", "C", 0.5)])
     s, out = run(d)
     assert without_meeting(d, out) == {"B"}
-    (who, reason), = s.participants_without_meeting
-    assert who == "B" and "shares no available slot" in reason
-    assert dict(s.unscheduled)[("A", "B")] == "A and B share no available slot"
+    (who, reason, code, _), = s.participants_without_meeting
+    assert who == "B" and "shares no available slot" in reason and code == "no_common_slot_with_anyone"
+    assert {u.pair: u.reason for u in s.unscheduled}[("A", "B")] == "A and B share no available slot"
 
 
 def test_max_meetings_and_lower_value_reasons() -> None:
     d = instance(3, 3, [{"id": "A", "max_meetings": 1}, "B", "C", "D"],
                  [("A", "B", 1.0), ("A", "C", 0.5), ("D", "B", 0.2), ("C", "B", 0.1)])
     s, out = run(d)
-    reasons = dict(s.unscheduled)
+    reasons = {u.pair: u.reason for u in s.unscheduled}
     assert ("A", "B") in met(out) or ("A", "C") in met(out)
     assert any("A reached max_meetings (1)" == r for r in reasons.values())
     d2 = instance(1, 2, ["A", "B", "C"], [("A", "B", 1.0), ("A", "C", 0.5), ("B", "C", 0.2)])
@@ -157,12 +158,14 @@ def test_reasons_for_participants_without_meeting() -> None:
     d = instance(2, 1, [{"id": "A", "available": []}, "B", {"id": "C", "max_meetings": 0}, "D"],
                  [("A", "B", 1), ("C", "B", 1), ("A", "D", 1)])
     s, _ = run(d)
-    reasons = dict(s.participants_without_meeting)
+    reasons = {u.participant: u.reason for u in s.participants_without_meeting}
     assert reasons["A"] == "A is available in no slot"
+    codes = {u.participant: u.code for u in s.participants_without_meeting}
+    assert (codes["A"], codes["C"], codes["B"]) == ("absent", "wants_none", "no_one_can_meet")
     assert reasons["C"] == "C has max_meetings 0"
     assert reasons["B"].startswith("no one B asked for or who asked for B can meet B")
     assert "shares no available slot" in reasons["D"]
-    assert dict(s.unscheduled)[("B", "C")] == "C reached max_meetings (0)"
+    assert {u.pair: u.reason for u in s.unscheduled}[("B", "C")] == "C reached max_meetings (0)"
 
 
 def test_participant_keeps_its_table_across_consecutive_slots() -> None:
