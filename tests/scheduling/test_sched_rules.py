@@ -69,7 +69,7 @@ def test_max_meetings_and_lower_value_reasons() -> None:
     s2, out2 = run(d2)
     # one slot: only one of the three pairs can meet; coverage can't be full (3 people, one slot)
     assert len(out2["meetings"]) == 1
-    assert all("lower value than the meetings chosen" in r for r in dict(s2.unscheduled).values())
+    assert all("lower value than the meetings chosen" in u.reason and u.code == "lower_value" for u in s2.unscheduled)
 
 
 def test_availability_is_respected() -> None:
