@@ -1,44 +1,14 @@
-"""The capability tags a firm picks from: the concepts of the bilingual vocabulary shipped with the engine."""
+"""The capability tags a firm picks from: the concepts of the engine's bilingual vocabulary (read once,
+by the engine's module)."""
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-KINDS = ("process", "material", "equipment", "product", "certification", "service", "industry")
-
-
-@dataclass(frozen=True)
-class Concept:
-    id: str
-    kind: str
-    parent: str
-    ja: str
-    en: str
-
-    def label(self, locale: str) -> str:
-        return self.ja if locale == "ja" else self.en
+from .matching.vocabulary import Concept, default_vocabulary
 
 
-@lru_cache(maxsize=1)
 def concepts() -> dict[str, Concept]:
-    folder = resources.files("matchmaker") / "matching" / "data" / "vocabulary"
-    out: dict[str, Concept] = {}
-    if not folder.is_dir():
-        return out
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".tsv"):
-            continue
-        with entry.open(encoding="utf-8") as f:
-            rows = csv.reader((line for line in f if line.strip() and not line.startswith("#")), delimiter="\t")
-            for row in rows:
-                if len(row) < 5 or row[0] == "id":
-                    continue
-                cid, kind, parent, ja, en = (c.strip() for c in row[:5])
-                if cid and kind in KINDS and cid not in out:
-                    out[cid] = Concept(cid, kind, parent, ja, en)
-    return out
+    return default_vocabulary().concepts
 
 
 @lru_cache(maxsize=4)

@@ -180,7 +180,9 @@ class Firm(db.Model):
 
     @property
     def is_overseas(self) -> bool:
-        return (self.country or "JP") != "JP"
+        from .locality import home_country
+
+        return (self.country or home_country()) != home_country()
 
     @property
     def is_public(self) -> bool:

@@ -170,7 +170,9 @@ def _geonames() -> tuple[dict[str, list[Place]], dict[str, Place]]:
         place = Place(name=c["name"], name_en=c["name"], region="", region_en="", country=c["countrycode"],
                       lat=float(c["latitude"]), lon=float(c["longitude"]))
         by_id[str(gid)] = place
-        by_name.setdefault(_fold(c["name"]), []).append((c.get("population", 0), place))
+        for n in {c["name"], *c.get("alternatenames", [])}:  # Saigon finds Ho Chi Minh City too
+            if n:
+                by_name.setdefault(_fold(n), []).append((c.get("population", 0), place))
     ordered = {k: [p for _, p in sorted(v, key=lambda t: -t[0])] for k, v in by_name.items()}
     return ordered, by_id
 
@@ -198,11 +200,10 @@ def find_place(city: str, country: str = "JP", region: str = "") -> Place | None
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(min(1.0, a)))
+    """Great-circle distance between two points (the engine's one formula, for two scalars)."""
+    from .matching.geo import haversine_km as vectorised
+
+    return float(vectorised(lat1, lon1, lat2, lon2))
 
 
 def jp_city_choices() -> list[str]:

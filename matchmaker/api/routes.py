@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest
 
-from .. import reference
+from .. import locality, reference
 from ..extensions import csrf, limiter
 from ..i18n import current_locale
 from ..matching import Query
@@ -58,7 +58,7 @@ def suppliers():
     lat, lon = _float_arg("lat", -90, 90), _float_arg("lon", -180, 180)
     if (lat is None) != (lon is None):
         raise ApiError("give both 'lat' and 'lon', or neither")
-    city, country = _arg("city", 100), (_arg("country", 2) or "JP").upper()
+    city, country = _arg("city", 100), (_arg("country", 2) or locality.home_country()).upper()
     if city and lat is None:
         place = reference.find_place(city, country)
         if place is None:
@@ -75,7 +75,7 @@ def suppliers():
         raise ApiError(f"unknown language code '{language}'")
     max_km = _float_arg("max_km", 0, 20000)
     limit = int(_float_arg("limit", 1, 50) or 10)
-    local_radius = float(current_app.config.get("MATCHMAKER_LOCAL_RADIUS_KM", 30))
+    local_radius = locality.radius_km()
     query = Query(
         text=q, city=city or None, country=country, lat=lat, lon=lon,
         prefer={"overseas": "overseas", "any": "any"}.get(scope, "local"),

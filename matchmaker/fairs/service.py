@@ -12,13 +12,13 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from .. import locality
 from ..extensions import db
 from ..models import Firm, Need, Offering, utcnow
 from .models import DEAL_OUTCOMES, OUTCOMES, Fair, Meeting, MeetingRequest, Participant
@@ -108,28 +108,15 @@ def to_utc(local: datetime) -> datetime:
 # ------------------------------------------------------------------ who may join
 
 
-@lru_cache(maxsize=8)
-def _local_city_set(home: str, country: str, radius: float) -> frozenset[str]:
-    from ..firms.routes import local_cities
-
-    return frozenset(local_cities())
-
-
-def local_city_set() -> frozenset[str]:
-    cfg = current_app.config
-    return _local_city_set(cfg["MATCHMAKER_HOME_CITY"], cfg["MATCHMAKER_HOME_COUNTRY"],
-                           float(cfg.get("MATCHMAKER_LOCAL_RADIUS_KM", 30)))
-
-
 def is_local(firm: Firm) -> bool:
-    return (firm.country or "JP") == current_app.config["MATCHMAKER_HOME_COUNTRY"] and firm.city in local_city_set()
+    return locality.is_local(firm)
 
 
 def firm_eligible(fair: Fair, firm: Firm) -> bool:
     if fair.eligibility == "local":
-        return is_local(firm)
+        return locality.is_local(firm)
     if fair.eligibility == "domestic":
-        return (firm.country or "JP") == "JP"
+        return locality.of_firm(firm) != "overseas"
     return True
 
 

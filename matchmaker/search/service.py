@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 import sqlalchemy as sa
 from flask import current_app
 
-from .. import reference
+from .. import locality, reference
 from ..extensions import db
 from ..wording import reason_texts
 from ..matching import Query
@@ -93,7 +93,7 @@ def suppliers_for_need(need: Need, top: int = 10) -> SupplierResults:
     """Local first, then the rest of Japan, then abroad when the need allows it."""
     base = need_query(need)
     scope = need.supplier_scope
-    local_radius = float(current_app.config.get("MATCHMAKER_LOCAL_RADIUS_KM", 30))
+    local_radius = locality.radius_km()
     tiers: list[tuple[str, dict]] = []
     if scope in ("local", "domestic", "anywhere"):
         tiers.append(("local", {"scope": "domestic", "max_distance_km": local_radius, "prefer": "local"}))
@@ -165,9 +165,9 @@ def _scope_allows(need: Need, supplier: Firm) -> bool:
     if need.supplier_scope in ("local", "domestic"):
         if supplier.country != buyer.country:
             return False
-        if need.supplier_scope == "local" and None not in (supplier.latitude, buyer.latitude):
-            radius = float(current_app.config.get("MATCHMAKER_LOCAL_RADIUS_KM", 30))
-            return reference.haversine_km(supplier.latitude, supplier.longitude, buyer.latitude, buyer.longitude) <= radius
+        distance = locality.distance_km(supplier, buyer)
+        if need.supplier_scope == "local" and distance is not None:
+            return distance <= locality.radius_km()
     return True
 
 
