@@ -94,9 +94,9 @@ def delete_firm(firm_id: int):
 @organizer_required
 def indicators():
     """Indicators of local trade: where the firms are, and whether needs can be met locally."""
-    from ..firms.routes import local_cities
+    from .. import locality
 
-    local = set(local_cities())
+    local = locality.local_city_names()
     firms = db.session.execute(sa.select(Firm.id, Firm.city, Firm.country)).all()
     local_ids = {f.id for f in firms if f.country == "JP" and f.city in local}
     counts = {
