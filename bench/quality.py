@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Match-quality benchmark: the engine (through the ``rank`` CLI code path) against baselines.
 
-For every set folder under ../shared/eval (relative to the project root) that holds
-candidates.jsonl, queries.jsonl and gold.jsonl, print nDCG@10, recall@10, MRR and the
-share of no-answer queries left empty, for
+For every set folder under ../shared/eval (relative to the project root) and under
+bench/data (the project's own judged sets) that holds candidates.jsonl, queries.jsonl and
+gold.jsonl, print nDCG@10, recall@10, MRR and the share of no-answer queries left empty, for
   - engine        matchmaker.matching (``rank`` command, default settings)
   - wratio        rapidfuzz WRatio over name+text (NFKC + casefold)
   - token_set     rapidfuzz token_set_ratio over name+text (NFKC + casefold)
   - tfidf_char    TF-IDF over character 2-4-grams, cosine (numpy/scipy)
 and the engine's candidate-retrieval recall (relevant ids inside the retrieval pool).
+For the engine it also reads the strength labels (``rank --explain``): the share of results
+labelled "strong" that the gold judges relevant, and the share of no-answer queries answered
+empty or only with partial matches.
 
 Usage: python bench/quality.py [--eval-dir ../shared/eval] [--sets ja-dev,abt-buy] [--json]
 """
@@ -20,7 +23,6 @@ import json
 import math
 import sys
 import tempfile
-import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -125,21 +127,39 @@ def baseline_tfidf(cands: list[dict], queries: list[dict], k: int = 10) -> dict:
 
 
 # --------------------------------------------------------------------- engine
-def run_engine_cli(set_dir: Path) -> tuple[dict, dict]:
-    """Run the ``rank`` command exactly as on the command line; return (ranked ids, timings)."""
+def run_engine_cli(set_dir: Path, explain: bool = False) -> tuple[dict, dict]:
+    """Run the ``rank`` command exactly as on the command line; return (results per query, timings)."""
     runner = CliRunner()
     args = ["--candidates", str(set_dir / "candidates.jsonl"), "--queries", str(set_dir / "queries.jsonl"),
-            "--top", "10", "--timings"]
+            "--top", "10", "--timings"] + (["--explain"] if explain else [])
     res = runner.invoke(rank_command, args, catch_exceptions=False)
     if res.exit_code != 0:
         raise SystemExit(f"rank failed on {set_dir}: {res.output}")
-    ranked = {}
+    results = {}
     for line in res.stdout.splitlines():
         if line.strip():
             obj = json.loads(line)
-            ranked[obj["query"]] = [r["id"] for r in obj["results"]]
+            results[obj["query"]] = obj["results"]
     timings = json.loads(res.stderr.strip().splitlines()[-1])
-    return ranked, timings
+    return results, timings
+
+
+def label_figures(gold: dict, results: dict) -> dict:
+    """Share of "strong" results that are relevant; no-answer queries answered empty or only partially."""
+    strong = strong_relevant = 0
+    noanswer = noanswer_ok = 0
+    for qid, rows in results.items():
+        relevant = {cid for cid, grade in gold.get(qid, {}).items() if grade > 0}
+        for row in rows:
+            if row.get("strength") == "strong":
+                strong += 1
+                strong_relevant += row["id"] in relevant
+        if not relevant:
+            noanswer += 1
+            noanswer_ok += all(row.get("strength") == "partial" for row in rows)
+    return {"strong_results": strong,
+            "strong_precision": (strong_relevant / strong) if strong else None,
+            "noanswer_partial_only": (noanswer_ok / noanswer) if noanswer else None}
 
 
 def retrieval_recall(set_dir: Path, gold: dict) -> tuple[float, float]:
@@ -161,13 +181,16 @@ def retrieval_recall(set_dir: Path, gold: dict) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
+    ap.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval",
+                    help="shared sets and score.py (default: ../shared/eval)")
+    ap.add_argument("--own-dir", type=Path, default=ROOT / "bench" / "data",
+                    help="the project's own judged sets (default: bench/data)")
     ap.add_argument("--sets", default=None, help="comma-separated set names (default: all found)")
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--json", action="store_true", help="also print all figures as one JSON line")
     args = ap.parse_args(argv)
     score_mod = load_score_module(args.eval_dir)
-    sets = find_sets(args.eval_dir)
+    sets = find_sets(args.eval_dir) + (find_sets(args.own_dir) if args.own_dir.is_dir() else [])
     if args.sets:
         wanted = set(args.sets.split(","))
         sets = [s for s in sets if s.name in wanted]
@@ -177,28 +200,33 @@ def main(argv: list[str] | None = None) -> int:
         gold = {g["query"]: g["relevant"] for g in read_jsonl(set_dir / "gold.jsonl")}
         cands = read_jsonl(set_dir / "candidates.jsonl")
         queries = read_jsonl(set_dir / "queries.jsonl")
-        t = time.perf_counter()
-        ranked, timings = run_engine_cli(set_dir)
-        wall = time.perf_counter() - t
+        results, timings = run_engine_cli(set_dir)
+        ranked = {qid: [r["id"] for r in rows] for qid, rows in results.items()}
         table.append((set_dir.name, "engine", averages(score_mod, gold, ranked)))
         rr, pool = retrieval_recall(set_dir, gold)
-        extra.append((set_dir.name, rr, pool, timings, wall))
+        explained, _ = run_engine_cli(set_dir, explain=True)
+        extra.append((set_dir.name, rr, pool, timings, label_figures(gold, explained)))
         if not args.no_baselines:
             for name, fn in (("wratio", lambda: baseline_rapidfuzz(cands, queries, "WRatio")),
                              ("token_set", lambda: baseline_rapidfuzz(cands, queries, "token_set_ratio")),
                              ("tfidf_char", lambda: baseline_tfidf(cands, queries))):
                 table.append((set_dir.name, name, averages(score_mod, gold, fn())))
-    print(f"{'set':<10} {'system':<11} {'nDCG@10':>8} {'recall@10':>10} {'MRR':>7} {'no-answer empty':>16}")
+    fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
+    print(f"{'set':<12} {'system':<11} {'nDCG@10':>8} {'recall@10':>10} {'MRR':>7} {'no-answer empty':>16}")
     for set_name, system, m in table:
-        na = "-" if m["noans_empty"] is None else f"{m['noans_empty']:.2f}"
-        print(f"{set_name:<10} {system:<11} {m['ndcg']:>8.4f} {m['recall']:>10.4f} {m['mrr']:>7.4f} {na:>16}")
+        print(f"{set_name:<12} {system:<11} {m['ndcg']:>8.4f} {m['recall']:>10.4f} {m['mrr']:>7.4f} "
+              f"{fmt(m['noans_empty']):>16}")
     print()
-    print(f"{'set':<10} {'retrieval recall':>16} {'mean pool':>10} {'index_s':>8} {'p50_ms':>7} {'p95_ms':>7}")
-    for set_name, rr, pool, tm, _wall in extra:
-        print(f"{set_name:<10} {rr:>16.4f} {pool:>10.1f} {tm['index_s']:>8.3f} {tm['p50_ms']:>7.2f} {tm['p95_ms']:>7.2f}")
+    print(f"{'set':<12} {'retrieval recall':>16} {'mean pool':>10} {'index_s':>8} {'p50_ms':>7} {'p95_ms':>7} "
+          f"{'strong':>7} {'strong relevant':>16} {'no-answer partial only':>23}")
+    for set_name, rr, pool, tm, lab in extra:
+        print(f"{set_name:<12} {rr:>16.4f} {pool:>10.1f} {tm['index_s']:>8.3f} {tm['p50_ms']:>7.2f} "
+              f"{tm['p95_ms']:>7.2f} {lab['strong_results']:>7} {fmt(lab['strong_precision']):>16} "
+              f"{fmt(lab['noanswer_partial_only']):>23}")
     if args.json:
         print(json.dumps({"table": [{"set": a, "system": b, **c} for a, b, c in table],
-                          "retrieval": [{"set": a, "recall": b, "pool": c, **d} for a, b, c, d, _ in extra]}))
+                          "engine": [{"set": a, "retrieval_recall": b, "pool": c, **d, **e}
+                                     for a, b, c, d, e in extra]}))
     return 0
 
 

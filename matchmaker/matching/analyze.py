@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
+from .intent import ARRANGES, DOES, MENTIONS, NONE, modifier_heads, reading, staffing_sentence, staffing_words
 from .normalize import fold, fold_kana, nfkc, script_spans, strip_legal_forms
 from .stem import stem
 
@@ -53,13 +54,17 @@ class Token:
     content: bool  # a content word (index term)
     latin: bool
     raw: str  # original surface (for explanations)
+    read: str = ""  # folded reading (Japanese: Sudachi reading_form in hiragana), for kana-only input
+    noun: bool = False  # a noun or a noun suffix (材, 後): the head of a compound (intent.py)
 
 
 @dataclass
 class Analysis:
     terms: dict[str, float] = field(default_factory=dict)
     concepts: dict[str, str] = field(default_factory=dict)  # concept id -> surface that matched
-    unknown: list[str] = field(default_factory=list)  # content tokens (folded) for typo lookup
+    # concept id (ancestors included) -> evidence: per phrase the strongest reading (intent.py), summed
+    evidence: dict[str, float] = field(default_factory=dict)
+    unknown: list[tuple[str, str]] = field(default_factory=list)  # content tokens (norm, surface) for typos
     covered: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word term -> concepts it stands for
     stream: list[Token | None] = field(default_factory=list)
 
@@ -121,7 +126,8 @@ def _analyse_ja_run(run: str) -> list[tuple[list[Token], list[str]]]:
                     and surf not in JA_STOP
                     and not (len(norm) == 1 and "\u3040" <= norm <= "\u309f")
                 )
-                toks.append(Token(surf, norm, content, False, p.surface()))
+                noun = pos[0] == "名詞" or (pos[0] == "接尾辞" and pos[1] == "名詞的")
+                toks.append(Token(surf, norm, content, False, p.surface(), fold(p.reading_form()), noun))
             extra: list[str] = []
             if len(parts) > 1:
                 pos = m.part_of_speech()
@@ -169,7 +175,7 @@ def _latin_tokens_uncached(run: str) -> tuple[list[Token], list[tuple[str, float
         else:
             norm = stem(p)
             content = p not in EN_STOP and len(p) >= 2
-        toks.append(Token(fold_kana(p), fold_kana(norm), content, True, r))
+        toks.append(Token(fold_kana(p), fold_kana(norm), content, True, r, noun=content))
         if has_digit and has_alpha and len(p) >= 3:
             for piece in _ALNUM_PARTS.findall(p):
                 if (piece.isdigit() and len(piece) >= 3) or (piece.isalpha() and len(piece) >= 2):
@@ -234,6 +240,7 @@ class _Segment:
     concepts: dict[str, str]
     covered: dict[str, tuple[str, ...]]
     stream: list[Token | None]
+    evidence: dict[str, float]  # concept id (ancestors included) -> DOES or MENTIONS (intent.py)
 
 
 def _segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
@@ -248,14 +255,34 @@ def _segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
     return out
 
 
-def segments(text: str, name: str = "") -> Iterable[str]:
-    """The phrase segments of a record's name (legal form removed) and text, in order."""
+_SENTENCE_SPLIT = re.compile(r"[。!?！？\n\r]+|\.(?=\s|$)")
+_CLAUSE_SPLIT = re.compile(r"[、,;；:]+")
+
+
+def segments(text: str, name: str = "", role: str = "") -> Iterable[tuple[str, float]]:
+    """The phrase segments of a record's name (legal form removed) and text, in order, each with how
+    it counts (intent.py): ``DOES``, or ``ARRANGES`` for what a firm only arranges.
+
+    With a ``role`` ("supply": what a firm does; "demand": what it asks for), phrases that say the
+    writer does not do, or does not ask for, what they name are left out."""
     for part in (strip_legal_forms(name) if name else "", text):
         if not part:
             continue
-        for seg in _SEGMENT_SPLIT.split(nfkc(part)[:MAX_TEXT_CHARS]):
-            if seg and not seg.isspace():
-                yield seg
+        for sentence in _SENTENCE_SPLIT.split(nfkc(part)[:MAX_TEXT_CHARS]):
+            if not sentence or sentence.isspace():
+                continue
+            cap = DOES
+            if role == "supply" and staffing_sentence(sentence):
+                yield staffing_words(sentence), DOES
+                cap = ARRANGES
+            # a clause's words speak for all of it: 「通関・船積み手配」 arranges both
+            for clause in _CLAUSE_SPLIT.split(sentence):
+                how = min(cap, reading(clause, role)) if role else DOES
+                if how <= NONE:
+                    continue
+                for seg in _SEGMENT_SPLIT.split(clause):
+                    if seg and not seg.isspace():
+                        yield seg, how
 
 
 def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
@@ -264,9 +291,12 @@ def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
     stream: list[Token | None] = []
     joined: list[tuple[str, float]] = []
     last_end = 0
+    spaced: set[int] = set()  # stream positions after white space (space-separated keywords: アルミ 切削)
     for kind, run, start, end in script_spans(seg):
         if start > last_end and not seg[last_end:start].isspace():
             stream.append(None)  # a symbol between runs (×, ~, +, %) breaks phrases too
+        elif start > last_end:
+            spaced.add(len(stream))
         last_end = end
         if kind == "ja":
             for toks, extra in _analyse_ja_run(run):
@@ -294,14 +324,45 @@ def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
             terms[g] = terms.get(g, 0.0) + 0.25
     concepts: dict[str, str] = {}
     covered: dict[str, tuple[str, ...]] = {}
+    evidence: dict[str, float] = {}
     if vocabulary is not None:
         spans: list[tuple[int, int, tuple[str, ...]]] = []
         concepts = vocabulary.match(stream, spans)
+        # a compound of known parts also names each part (ステンレス溶接: ステンレス and 溶接)
+        # (無電解ニッケルめっき also names めっき: a plater that does not say which kind is close)
+        for a, b, _cids in list(spans):
+            if b - a > 1:
+                for pa, pb, pcids in vocabulary.parts(stream[a:b]):
+                    spans.append((a + pa, a + pb, pcids))
+                    for cid in pcids:
+                        concepts.setdefault(cid, _join_surface(stream[a + pa : a + pb]))
+        work_starts = {a for a, _b, cids in spans if any(vocabulary.is_work(c) for c in cids)}
         for a, b, cids in spans:
             for t in stream[a:b]:
                 if t is not None and t.content:
                     covered[t.norm] = covered.get(t.norm, ()) + cids
-    return _Segment(terms, concepts, covered, stream)
+            how = MENTIONS if _only_context(stream, a, b, work_starts | spaced) else DOES
+            for cid in cids:
+                for c in (cid, *vocabulary.ancestors(cid)):
+                    if evidence.get(c, 0.0) < how:
+                        evidence[c] = how
+    return _Segment(terms, concepts, covered, stream, evidence)
+
+
+def _join_surface(tokens: list[Token | None]) -> str:
+    return "".join(t.raw for t in tokens if t is not None)
+
+
+def _only_context(stream: list[Token | None], a: int, b: int, free: set[int]) -> bool:
+    """The concept matched at stream[a:b] only describes the noun right after it (intent.py), unless
+    that noun begins the name of some work (溶接組立: welding and assembly; ステンレス溶接) or stands
+    after white space (positions in ``free``)."""
+    if b >= len(stream) or b in free:
+        return False
+    nxt, last = stream[b], stream[b - 1]
+    if nxt is None or last is None or not nxt.noun or nxt.latin != last.latin:
+        return False
+    return modifier_heads(nxt.surf, nxt.norm, last.raw, nxt.latin)
 
 
 def term_length(terms: dict[str, float]) -> float:
@@ -309,15 +370,21 @@ def term_length(terms: dict[str, float]) -> float:
     return float(sum(v for k, v in terms.items() if not k.startswith("#")))
 
 
-def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", keep_stream: bool = True) -> Analysis:
-    """Analyse a record or query text (and optional firm name) into terms and concepts."""
+def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", keep_stream: bool = True,
+            role: str = "") -> Analysis:
+    """Analyse a record or query text (and optional firm name) into terms and concepts; ``role`` as in
+    :func:`segments`."""
     a = Analysis()
     terms = a.terms
+    evidence = a.evidence
     stream: list[Token | None] = []
-    for seg in segments(text, name):
+    for seg, how in segments(text, name, role):
         sg = _segment(seg, vocabulary)
-        for k, v in sg.terms.items():
-            terms[k] = terms.get(k, 0.0) + v
+        if how >= DOES:  # what a firm only arranges adds no shared words
+            for k, v in sg.terms.items():
+                terms[k] = terms.get(k, 0.0) + v
+        for c, v in sg.evidence.items():
+            evidence[c] = evidence.get(c, 0.0) + v * how
         for cid, surf in sg.concepts.items():
             a.concepts.setdefault(cid, surf)
         if keep_stream:  # queries: the words each concept stands for, and the token stream
@@ -327,5 +394,5 @@ def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", k
             stream.extend(sg.stream)
     if keep_stream:
         a.stream = stream
-        a.unknown = [t.norm for t in stream if t is not None and t.content]
+        a.unknown = [(t.norm, t.surf) for t in stream if t is not None and t.content]
     return a

@@ -1,8 +1,8 @@
 """Bulk encoding of records into sparse feature rows, for building a whole index.
 
 A record's features are the sum of its phrase segments' features (words and
-code n-grams, weighted) and the union of their concepts (with ancestors), plus
-its tags and certifications; see ``Engine._raw_features``, which does the same
+code n-grams, weighted; concept evidence, see intent.py), plus its tags and
+certifications; see ``Engine._raw_features``, which does the same
 for one record at a time. Building an index of a million records record by
 record spends most of its time in Python dictionaries, so the encoder keeps,
 per process, each segment already turned into feature ids, and merges a whole
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 import numpy as np
 
 from .analyze import analyse, analyse_segment, segments, term_length
+from .intent import DOES
 from .normalize import cert_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,8 +27,20 @@ CONCEPT = "c:"
 CERT = "!cert:"
 
 def is_binary(name: str) -> bool:
-    """Concept and certification features count once per record; words and n-grams are counted."""
+    """Concept and certification features are not words: no BM25 (see :func:`feature_value`)."""
     return name.startswith((CONCEPT, CERT))
+
+
+def feature_value(name: str, raw: float, evidence_keep: float) -> float:
+    """A concept or certification feature's stored value from its summed raw value.
+
+    A certification counts once. A concept's value grows with its evidence (each phrase that says the
+    firm does it adds 1, a mere mention or an arranged one less; intent.py) and saturates:
+    1 - keep ** evidence, so a firm naming a process in three places is ahead of one naming it once,
+    and either is far ahead of one that only arranges it."""
+    if name.startswith(CERT):
+        return 1.0
+    return 1.0 - evidence_keep ** max(raw, 0.0)
 
 
 def tag_and_certificate_features(r: "Record", vocabulary: "Vocabulary") -> Iterator[tuple[str, float]]:
@@ -59,43 +72,35 @@ class ChunkEncoder:
         self.vocabulary = vocabulary
         self.names: list[str] = []
         self._ids: dict[str, int] = {}
-        self._binary = bytearray()  # 1 for concept and certification features: they count once per record
         self._sent = 0
-        self._segments: dict[str, tuple[tuple[int, ...], tuple[float, ...], float]] = {}
+        self._segments: dict[tuple[str, float], tuple[tuple[int, ...], tuple[float, ...], float]] = {}
         self._cache_size = cache_size
-        self._concept_ids: dict[str, tuple[int, ...]] = {}
 
-    def _id(self, name: str, binary: bool = False) -> int:
+    def _id(self, name: str) -> int:
         i = self._ids.get(name)
         if i is None:
             i = self._ids[name] = len(self.names)
             self.names.append(name)
-            self._binary.append(binary)  # bool is an int: 0 or 1
         return i
 
-    def _concept(self, cid: str) -> tuple[int, ...]:
-        """Feature ids of a concept and its ancestors."""
-        hit = self._concept_ids.get(cid)
-        if hit is None:
-            cids = (cid, *self.vocabulary.ancestors(cid))
-            hit = self._concept_ids[cid] = tuple(self._id(CONCEPT + c, True) for c in dict.fromkeys(cids))
-        return hit
-
-    def _segment(self, seg: str) -> tuple[tuple[int, ...], tuple[float, ...], float]:
-        hit = self._segments.get(seg)
+    def _segment(self, seg: str, how: float) -> tuple[tuple[int, ...], tuple[float, ...], float]:
+        key = (seg, how)
+        hit = self._segments.get(key)
         if hit is not None:
             return hit
         sg = analyse_segment(seg, self.vocabulary)
-        ids = [self._id(k) for k in sg.terms]
-        vals = list(sg.terms.values())
-        for cid in sg.concepts:
-            for i in self._concept(cid):
-                ids.append(i)
-                vals.append(1.0)
-        dl = term_length(sg.terms)
+        if how >= DOES:
+            ids = [self._id(k) for k in sg.terms]
+            vals = list(sg.terms.values())
+            dl = term_length(sg.terms)
+        else:  # only arranged: its concepts count a little, its words not at all (as in analyse())
+            ids, vals, dl = [], [], 0.0
+        for c, v in sg.evidence.items():
+            ids.append(self._id(CONCEPT + c))
+            vals.append(v * how)
         if len(self._segments) >= self._cache_size:
             self._segments.clear()
-        out = self._segments[seg] = (tuple(ids), tuple(vals), dl)
+        out = self._segments[key] = (tuple(ids), tuple(vals), dl)
         return out
 
     def encode(self, recs: Sequence["Record"]) -> Chunk:
@@ -106,13 +111,13 @@ class ChunkEncoder:
         for n, r in enumerate(recs):
             start = len(ids)
             dl = 0.0
-            for seg in segments(r.text, r.name):
-                s_ids, s_vals, s_dl = self._segment(seg)
+            for seg, how in segments(r.text, r.name, r.role):
+                s_ids, s_vals, s_dl = self._segment(seg, how)
                 ids.extend(s_ids)
                 vals.extend(s_vals)
                 dl += s_dl
             for name, value in tag_and_certificate_features(r, self.vocabulary):
-                ids.append(self._id(name, is_binary(name)))
+                ids.append(self._id(name))
                 vals.append(value)
             lens[n] = len(ids) - start
             dls[n] = dl or 1.0
@@ -122,7 +127,7 @@ class ChunkEncoder:
         return new, ptr, cols, data, dls
 
     def _merge(self, ids: list[int], vals: list[float], lens: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sum repeated features of each record (concepts and certifications count once)."""
+        """Sum repeated features of each record (the raw values; see ``feature_value``)."""
         cols = np.array(ids, dtype=np.int64)
         data = np.array(vals, dtype=np.float64)
         rows = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
@@ -130,9 +135,6 @@ class ChunkEncoder:
         summed = np.bincount(inverse.ravel(), weights=data, minlength=len(keys))
         rows_u = keys // (len(self.names) + 1)
         cols_u = keys - rows_u * (len(self.names) + 1)
-        binary = np.frombuffer(self._binary, dtype=np.uint8)
-        summed[binary[cols_u] == 1] = 1.0
-        del binary  # a view on the bytearray would keep it from growing
         ptr = np.zeros(len(lens) + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows_u, minlength=len(lens)), out=ptr[1:])
         return ptr, cols_u.astype(np.int32), summed.astype(np.float32)

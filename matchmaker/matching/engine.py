@@ -22,7 +22,7 @@ import numpy as np
 
 from . import geo
 from .analyze import MAX_TEXT_CHARS, Analysis, analyse, term_length
-from .encode import CERT, CONCEPT, Chunk, ChunkEncoder, is_binary, tag_and_certificate_features
+from .encode import CERT, CONCEPT, Chunk, ChunkEncoder, feature_value, is_binary, tag_and_certificate_features
 from .index import BulkWriter, InvertedIndex
 from .locks import ReadWriteLock
 from .normalize import cert_key, fold, nfkc
@@ -129,7 +129,7 @@ class Engine:
         return self.index.n_alive
 
     def analyse_record(self, r: Record) -> Analysis:
-        return analyse(r.text, self.vocabulary, name=r.name)
+        return analyse(r.text, self.vocabulary, name=r.name, role=r.role)
 
     def build(self, records: Iterable[Record], workers: int = 1, pause_gc: bool = False) -> None:
         """Replace the whole index by these records (a later duplicate of an id wins).
@@ -161,13 +161,16 @@ class Engine:
             del writer
             self._len_sum = float(lens.sum())
             self._avgdl = self._len_sum / len(recs) if recs else 0.0
-            # BM25 saturation of the word features (not concepts/certifications), vectorised over all entries
-            is_word = np.fromiter((not is_binary(f) for f in idx.features), dtype=np.bool_,
-                                  count=len(idx.features))
+            # BM25 saturation of the word features, evidence saturation of the concepts (feature_value),
+            # vectorised over all entries
+            kind = np.fromiter((2 if f.startswith(CONCEPT) else 1 if is_binary(f) else 0 for f in idx.features),
+                               dtype=np.int8, count=len(idx.features))
             if len(cols):
                 dl = np.repeat(lens, np.diff(ptr))
                 sat = _bm25_vec(tf, dl, self._avgdl or 1.0, self.settings)
-                tf = np.where(is_word[cols], sat, tf).astype(np.float32)
+                k = kind[cols]
+                evidence = 1.0 - self.settings.evidence_keep ** np.maximum(tf, 0.0)
+                tf = np.where(k == 0, sat, np.where(k == 2, evidence, 1.0)).astype(np.float32)
             idx.bulk_arrays(ptr, cols, tf)
             self._meta.ensure(len(recs))
             self._meta.dl[: len(recs)] = lens
@@ -195,8 +198,8 @@ class Engine:
             yield 0, encoder.encode(recs[a:b])
 
     def _record_features(self, r: Record) -> tuple[dict[str, float], float]:
-        a = analyse(r.text, self.vocabulary, name=r.name, keep_stream=False)
-        return self._raw_features(r, a.terms, a.concepts), _doc_len(a.terms)
+        a = analyse(r.text, self.vocabulary, name=r.name, keep_stream=False, role=r.role)
+        return self._raw_features(r, a.terms, a.evidence), _doc_len(a.terms)
 
     def upsert(self, record: Record) -> None:
         """Add or replace one record without rebuilding the index."""
@@ -207,8 +210,9 @@ class Engine:
                 self._drop(old)
             self._len_sum += dl
             self._avgdl = self._len_sum / (self.index.n_alive + 1)
+            keep = self.settings.evidence_keep
             feats = {
-                k: (v if is_binary(k) else bm25_saturation(v, dl, self._avgdl, self.settings))
+                k: (feature_value(k, v, keep) if is_binary(k) else bm25_saturation(v, dl, self._avgdl, self.settings))
                 for k, v in raw.items()
             }
             row = self.index.add_delta(*self.index.encode(feats))
@@ -246,14 +250,14 @@ class Engine:
         with self._cache_lock:
             self._explain_cache.pop(row, None)
 
-    def _raw_features(self, r: Record, terms: dict[str, float], concepts: Iterable[str]) -> dict[str, float]:
-        """Raw term frequencies, concepts (with their ancestors) and certification features of a record."""
+    def _raw_features(self, r: Record, terms: dict[str, float], evidence: dict[str, float]) -> dict[str, float]:
+        """Raw term frequencies, concept evidence (ancestors included) and certification features of a
+        record, before saturation (BM25 for words, ``feature_value`` for the others)."""
         feats: dict[str, float] = dict(terms)
-        for cid in set(concepts):
-            for c in (cid, *self.vocabulary.ancestors(cid)):
-                feats[CONCEPT + c] = 1.0
+        for c, v in evidence.items():
+            feats[CONCEPT + c] = v
         for name, value in tag_and_certificate_features(r, self.vocabulary):
-            feats[name] = 1.0 if is_binary(name) else feats.get(name, 0.0) + value
+            feats[name] = feats.get(name, 0.0) + value
         return feats
 
     def _store(self, r: Record, row: int) -> None:
@@ -333,13 +337,23 @@ class Engine:
                     seen.add(o)
                     grouped.append(i)
                 order = grouped
-            order = order[max(offset, 0) : max(offset, 0) + max(top, 0)]
+            order = order[: max(offset, 0) + max(top, 0)]
+            best = float(final.max()) if len(final) else 1.0
+            best = best or 1.0
+            labels = []
+            rank = {"partial": 0, "good": 1, "strong": 2}
+            for i in order:  # the label of a result is never above the one of a result before it
+                label = s.strength(float(parts["confidence"][i]), float(final[i]) / best,
+                                   float(parts["exact"][i]) if "exact" in parts else 1.0)
+                if labels and rank[label] > rank[labels[-1]]:
+                    label = labels[-1]
+                labels.append(label)
             out = []
-            for i in order:
+            for i, label in list(zip(order, labels))[max(offset, 0) :]:
                 row = int(rows[i])
                 reasons = self._reasons(query, row, {k: float(v[i]) for k, v in parts.items()}, state) if explain else []
                 c = float(parts["confidence"][i])
-                out.append(Match(ids[i], float(final[i]), reasons, self._records[row], c, s.strength(c)))
+                out.append(Match(ids[i], float(final[i]), reasons, self._records[row], c, label))
             return out
 
     def candidates(self, query: Query) -> list[str]:
@@ -354,7 +368,7 @@ class Engine:
         the weight of each concept feature and their normaliser."""
         idx = self.index
         n = max(idx.n_alive, 1)
-        a = analyse(q.text, self.vocabulary)
+        a = analyse(q.text, self.vocabulary, role=q.role)
         s = self.settings
         words: dict[int, float] = {}
         denom = 0.0
@@ -376,24 +390,26 @@ class Engine:
             denom += w
             if df > 0:
                 words[col] = words.get(col, 0.0) + w
-        concepts = dict.fromkeys(a.concepts, 1.0)
+        # a concept the query names only as the context of another word (めっき液の分析) counts a little
+        concepts = {cid: min(a.evidence.get(cid, 1.0), 1.0) for cid in a.concepts}
         for tag in q.tags:
             if tag in self.vocabulary:
                 concepts[tag] = 1.0
-        # typo tolerance: content words the index has never seen -> nearest known word
-        for term in dict.fromkeys(a.unknown):
+        # typo tolerance: content words the index has never seen -> nearest known word, looked up by
+        # the word as written (maching -> machining) and by its stem
+        for term, surf in dict.fromkeys(a.unknown):
             if idx.doc_freq(idx.col(term)) > 0 or not _typo_candidate(term, s.typo_min_chars):
                 continue
-            if self.vocabulary.lookup(term):
+            if self.vocabulary.lookup(term) or self.vocabulary.lookup(surf):
                 continue
-            hit = self._typo_lookup(term)
+            hit = (self._typo_lookup(surf) if surf != term else None) or self._typo_lookup(term)
             if hit is None:
                 continue
             key, sim = hit
             frac = sim / 100.0
             for cid in self.vocabulary.lookup(key):
                 concepts.setdefault(cid, frac)
-                a.concepts.setdefault(cid, term)
+                a.concepts.setdefault(cid, surf)
             col = idx.col(key)
             if idx.doc_freq(col) > 0:
                 w = idf(idx.doc_freq(idx.col(term)), n) * frac
@@ -524,6 +540,18 @@ class Engine:
                 cov = np.minimum(idx.values_for(cand, cap_w) / cap_den, 1.0)
                 beta = s.capability_coverage_weight
                 conf = (1 - beta) * rel + beta * cov
+
+        # how much of what the query is about the record names itself (or a narrower kind of it), not only
+        # something related: the asked work and the things to make; 0 when the query names concepts only
+        # as the context of words nobody knows (印刷缶: a can, not printing), 1 without concepts
+        core = self._core(a, caps)
+        if core:
+            core_w = {c: state.concept_w.get(c, 0.0) for c in core}
+            den = sum(core_w.values()) or 1.0
+            cols_w = {idx.col(CONCEPT + c): w / den for c, w in core_w.items()}
+            parts["exact"] = np.minimum(idx.values_for(cand, {k: v for k, v in cols_w.items() if k >= 0}), 1.0)
+        elif a.concepts:
+            parts["exact"] = np.zeros(len(cand))
         # ---- category (only when the query names industry codes)
         qcats = [_clean_code(c) for c in q.categories if _clean_code(c)]
         if qcats and s.category_weight > 0:
@@ -583,13 +611,25 @@ class Engine:
         return cand, np.clip(final, 0.0, 1.0), parts, state
 
     def _capabilities(self, a: Analysis) -> list[str]:
+        """The work the query asks to be done: its concepts of the capability kinds, named as such (not
+        only as the context of another word)."""
         kinds = self.settings.capability_kinds
         out = []
         for cid in a.concepts:
             c = self.vocabulary.concepts.get(cid)
-            if c is not None and c.kind in kinds:
+            if c is not None and c.kind in kinds and a.evidence.get(cid, 1.0) >= 1.0:
                 out.append(cid)
         return out
+
+    def _core(self, a: Analysis, caps: list[str]) -> list[str]:
+        """What the query is about: the asked work and the products it names as such (materials,
+        equipment and the like are details); without either, any concept it names as such."""
+        named = [c for c in a.concepts if a.evidence.get(c, 1.0) >= 1.0]
+        kinds = {"product"}
+        products = [c for c in named if (k := self.vocabulary.concepts.get(c)) is not None and k.kind in kinds]
+        if caps or products:
+            return [*caps, *products]
+        return named
 
     def _lang_bits(self, langs: Sequence[str] | None) -> int:
         bits = 0

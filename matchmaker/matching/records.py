@@ -52,6 +52,11 @@ class Record:
     kind: str = "firm"  # "firm" | "offering" | "need"
     updated_at: datetime | None = None
 
+    @property
+    def role(self) -> str:
+        """A need asks for something; a firm's profile or offering says what it does (intent.py)."""
+        return "demand" if self.kind == "need" else "supply"
+
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Record":
         upd = d.get("updated_at")
@@ -98,6 +103,7 @@ class Query:
     scope: str | None = None  # hard filter: "local" | "domestic" | "overseas" | "any" | None
     languages_filter: list[str] | None = None  # hard filter: candidate must share one of these
     kinds: list[str] | None = None  # hard filter on Record.kind (e.g. ["offering", "firm"])
+    role: str = "demand"  # the text asks for something ("demand") or describes what a firm does ("supply")
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Query":

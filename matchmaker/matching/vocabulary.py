@@ -18,10 +18,13 @@ from typing import Iterable, Sequence
 
 log = logging.getLogger(__name__)
 
+WORK_KINDS = frozenset({"process", "service"})
 KINDS = frozenset({"process", "material", "equipment", "product", "certification", "service", "industry"})
 DEFAULT_DIR = Path(__file__).parent / "data" / "vocabulary"
 _ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
 MAX_SPAN = 8
+MIN_READING = 3  # shorter readings (かん, せん) name too many words to stand for one term
+_HIRAGANA = re.compile(r"^[\u3041-\u309f]+$")
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Vocabulary:
         for c in concepts:
             self.add(c)
         self._keys: dict[str, tuple[str, ...]] | None = None
+        self._readings: dict[str, tuple[str, ...]] = {}
         self._max_span = 1
         self._lock = threading.Lock()
         self._ancestors: dict[str, tuple[str, ...]] = {}
@@ -125,6 +129,7 @@ class Vocabulary:
         from .analyze import tokenize
 
         keys: dict[str, set[str]] = {}
+        readings: dict[str, set[str]] = {}
         max_span = 1
         for c in self.concepts.values():
             for term in {c.ja, c.en, *c.variants}:
@@ -137,8 +142,18 @@ class Vocabulary:
                 for key in ("".join(t.surf for t in toks), "".join(t.norm for t in toks)):
                     if key:
                         keys.setdefault(key, set()).add(c.id)
+                # how it sounds, for text typed in kana only (せっさく, やきいれ): Japanese terms only
+                reading = "".join(t.read for t in toks) if all(t.read for t in toks) else ""
+                if len(reading) >= MIN_READING:
+                    readings.setdefault(reading, set()).add(c.id)
         self._keys = {k: tuple(sorted(v)) for k, v in keys.items()}
+        self._readings = {k: tuple(sorted(v)) for k, v in readings.items() if k not in self._keys}
         self._max_span = max_span
+
+    def is_work(self, cid: str) -> bool:
+        """A concept that names work someone does for a customer (a process or a service)."""
+        c = self.concepts.get(cid)
+        return c is not None and c.kind in WORK_KINDS
 
     def lookup(self, key: str) -> tuple[str, ...]:
         return self.keys.get(key, ())
@@ -166,6 +181,8 @@ class Vocabulary:
                 surf += tj.surf  # type: ignore[attr-defined]
                 norm += tj.norm  # type: ignore[attr-defined]
                 hit = keys.get(surf) or keys.get(norm)
+                if not hit and len(surf) >= MIN_READING and _HIRAGANA.match(surf):
+                    hit = self._readings.get(surf)  # written in kana only: how it sounds
                 if hit:
                     best_end, best = j, hit
             if best_end >= 0:
@@ -174,6 +191,35 @@ class Vocabulary:
                     out.setdefault(cid, raw)
                 if spans is not None:
                     spans.append((i, best_end + 1, best))
+                i = best_end + 1
+            else:
+                i += 1
+        return out
+
+
+    def parts(self, stream: Sequence[object]) -> list[tuple[int, int, tuple[str, ...]]]:
+        """The known parts of one matched compound: greedy longest matches shorter than the whole,
+        as (start, end, concept ids) within ``stream`` (ステンレス溶接 -> ステンレス, 溶接)."""
+        keys = self.keys
+        out: list[tuple[int, int, tuple[str, ...]]] = []
+        n = len(stream)
+        i = 0
+        while i < n:
+            best_end, best = -1, ()
+            surf = norm = ""
+            for j in range(i, min(n, i + self._max_span)):
+                if i == 0 and j == n - 1:
+                    break  # the whole compound is not one of its parts
+                tj = stream[j]
+                if tj is None:
+                    break
+                surf += tj.surf  # type: ignore[attr-defined]
+                norm += tj.norm  # type: ignore[attr-defined]
+                hit = keys.get(surf) or keys.get(norm)
+                if hit:
+                    best_end, best = j, hit
+            if best_end >= 0:
+                out.append((i, best_end + 1, best))
                 i = best_end + 1
             else:
                 i += 1

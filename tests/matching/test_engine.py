@@ -222,13 +222,18 @@ def test_shared_words_reason_names_whole_words_not_their_pieces(vocab):
     assert words == ["pipes"]  # "steel" is already named by the stainless-steel capability
 
 
-def test_strength_labels_follow_the_confidence(engine):
+def test_strength_labels_follow_the_confidence_and_the_order(engine):
     s = engine.settings
     assert [s.strength(c) for c in (0.0, s.good_match - 1e-9, s.good_match, s.strong_match - 1e-9, s.strong_match, 1.0)] == [
         "partial", "partial", "good", "good", "strong", "strong"]
+    assert s.strength(1.0, relative=s.strong_relative - 1e-9) == "good"  # far below the best result
+    assert s.strength(1.0, exact=s.strong_exact - 1e-9) == "good"  # only part of the work itself
+    assert s.strength(1.0, exact=s.good_exact - 1e-9) == "partial"  # only related work
     res = engine.search(q("無電解ニッケルめっき"))
     assert res[0].strength == "strong"  # the whole capability is offered
-    assert all(m.strength == s.strength(m.confidence) and 0.0 <= m.confidence <= 1.0 for m in res)
+    rank = {"partial": 0, "good": 1, "strong": 2}
+    assert all(0.0 <= m.confidence <= 1.0 for m in res)
+    assert all(rank[a.strength] >= rank[b.strength] for a, b in zip(res, res[1:]))  # labels never rise down the list
     e2 = Engine(Settings(min_score=0.0), engine.vocabulary)
     e2.build([Record("N", text="無電解ニッケルめっき加工"), Record("Z", text="亜鉛めっき専門")])
     got = {m.id: m for m in e2.search(Query(text="無電解ニッケルめっき"))}

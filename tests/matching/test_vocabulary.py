@@ -1,5 +1,7 @@
 import logging
 
+import pytest
+
 from matchmaker.matching.analyze import analyse
 from matchmaker.matching.vocabulary import Vocabulary, default_vocabulary
 
@@ -19,10 +21,29 @@ def test_spelling_variants_map_to_concept(vocab):
     assert "process.sheet_metal" in analyse("ばんきん屋さん", vocab).concepts
 
 
-def test_longest_match_wins(vocab):
+def test_longest_match_wins_and_names_its_parts(vocab):
     concepts = analyse("無電解ニッケルめっき", vocab).concepts
     assert "process.plating.electroless_nickel" in concepts
-    assert "process.plating" not in concepts  # the parent comes through the hierarchy, not a second match
+    assert concepts["process.plating"] == "めっき"  # the compound's known part, matched on its own too
+    assert "process.welding.stainless" not in analyse("溶接", vocab).concepts
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Vocabulary:
+    return default_vocabulary()
+
+
+def test_compounds_of_known_parts_name_each_part(shipped):
+    concepts = analyse("ステンレス溶接", shipped).concepts
+    assert {"material.stainless", "process.welding"} <= set(concepts)  # ステンレス = SUS, 溶接
+
+
+def test_kana_only_input_finds_the_terms(shipped):
+    assert {"material.aluminium", "process.machining", "process.prototyping"} <= set(
+        analyse("あるみ せっさく しさく", shipped).concepts)
+    assert "process.heat_treatment.quenching" in analyse("やきいれ", shipped).concepts
+    assert "process.sheet_metal" in analyse("ばんきん", shipped).concepts
+    assert analyse("よろしくおねがいします", shipped).concepts == {}  # ordinary kana is not a term
 
 
 def test_hierarchy(vocab):
