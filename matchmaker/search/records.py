@@ -58,6 +58,7 @@ def offering_query(o: Offering) -> Query:
         id=f"o{o.id}", text=_join(o.title, o.description, " ".join(o.tags or [])), city=firm.city or None,
         country=firm.country, lat=firm.latitude, lon=firm.longitude, languages=list(firm.languages),
         prefer="any", categories=list(o.categories or []), tags=list(o.tags or []), exclude_owner=str(firm.id),
+        role="supply",
     )
 
 
@@ -67,5 +68,5 @@ def firm_query(firm: Firm, prefer: str = "any") -> Query:
         id=f"f{firm.id}", text=_join(firm.description_ja, firm.description_en, " ".join(firm.tags)),
         city=firm.city or None, country=firm.country, lat=firm.latitude, lon=firm.longitude,
         languages=list(firm.languages), prefer=prefer, categories=list(firm.industries), tags=list(firm.tags),
-        exclude_owner=str(firm.id),
+        exclude_owner=str(firm.id), role="supply",
     )
