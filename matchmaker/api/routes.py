@@ -12,6 +12,7 @@ from .. import locality, reference
 from ..extensions import csrf, limiter
 from ..i18n import current_locale
 from ..matching import Query
+from ..search.records import scoped
 from ..search.service import search_suppliers
 
 bp = Blueprint("api", __name__)
@@ -75,15 +76,11 @@ def suppliers():
         raise ApiError(f"unknown language code '{language}'")
     max_km = _float_arg("max_km", 0, 20000)
     limit = int(_float_arg("limit", 1, 50) or 10)
-    local_radius = locality.radius_km()
-    query = Query(
+    query = scoped(Query(
         text=q, city=city or None, country=country, lat=lat, lon=lon,
-        prefer={"overseas": "overseas", "any": "any"}.get(scope, "local"),
-        scope={"local": "domestic", "any": None}.get(scope, scope),
-        max_distance_km=max_km if max_km is not None else (local_radius if scope == "local" else None),
         required_certifications=[c for c in [_arg("certification", 100)] if c],
         languages_filter=[language] if language else None,
-    )
+    ), scope, max_km)
     hits = search_suppliers(query, top=limit, industry=industry)
     lang = current_locale()
     return jsonify({"ok": True, "data": [

@@ -223,59 +223,31 @@ def have_common_slot(a: Participant, b: Participant, keys: list[str]) -> bool:
 
 
 def compute_matches(fair: Fair, participants) -> FairMatches:
-    """Partners for every participant, both directions, from one engine over the participants' offers.
-
-    Every participant's seek text is searched against the others' offers, the direction the
-    engine scores best (a need as the query). The result counts for both sides of the pair:
-    for the seeker "they offer what you seek", for the other "they seek what you offer". A pair
-    where both directions match ranks first: best direction + half the other, as in the engine's
-    `partners` strategy (whose offer-as-query direction finds far fewer pairs on short fair texts).
-    """
-    from ..matching import Engine, Query, Record
+    """Partners for every participant, both directions (matching/partners.py), among participants of
+    different firms that share at least one free slot; mutual pairs first."""
+    from ..matching.partners import partners
+    from ..search.records import participant_query, participant_record
 
     keys = [s.key for s in fair_slots(fair)]
-    offers = []
-    for p in participants:
-        f = p.firm
-        if p.offers.strip():
-            offers.append(Record(id=str(p.id), name=f.name, text=p.offers + "\n" + " ".join(f.tags + f.equipment),
-                                 city=f.city, country=f.country, lat=f.latitude, lon=f.longitude,
-                                 languages=list(f.languages), certifications=list(f.certifications),
-                                 categories=list(f.industries), tags=list(f.tags), owner=str(f.id), kind="offering"))
-    engine = Engine()
-    engine.build(offers)
     by_id = {p.id: p for p in participants}
-    top = max(len(participants), 1)
-    found: dict[int, dict[int, Recommendation]] = {p.id: {} for p in participants}
-    for p in participants:
-        f = p.firm
-        if not p.seeks.strip() or not offers:
-            continue
-        query = Query(text=p.seeks, city=f.city, country=f.country, lat=f.latitude, lon=f.longitude,
-                      languages=list(f.languages), exclude_owner=str(f.id))
-        for m in engine.search(query, top=top, explain=True):
-            other = int(m.id)
-            if other not in by_id:
-                continue
-            rec = found[p.id].setdefault(other, Recommendation(other, 0.0, 0.0, 0.0))
-            rec.they_offer, rec.reasons_offer = float(m.score), list(m.reasons)
-            back = found[other].setdefault(p.id, Recommendation(p.id, 0.0, 0.0, 0.0))
-            back.they_seek, back.reasons_seek = float(m.score), list(m.reasons)
+    found = partners([participant_record(p) for p in participants if p.offers.strip()],
+                     {str(p.id): participant_query(p) for p in participants if p.seeks.strip()})
     pair_score: dict[tuple[int, int], float] = {}
-    by_participant: dict[int, list[Recommendation]] = {}
-    for pid_, recs in found.items():
-        out = []
-        for other, r in recs.items():
-            if other == pid_ or by_id[other].firm_id == by_id[pid_].firm_id:
+    by_participant: dict[int, list[Recommendation]] = {p.id: [] for p in participants}
+    for me, recs in found.items():
+        pid_ = int(me)
+        if pid_ not in by_id:
+            continue
+        out = by_participant[pid_]
+        for other_id, r in recs.items():
+            other = int(other_id)
+            if other not in by_id or other == pid_ or by_id[other].firm_id == by_id[pid_].firm_id:
                 continue
             if not have_common_slot(by_id[pid_], by_id[other], keys):
                 continue  # they could never meet at this fair
-            hi, lo = max(r.they_offer, r.they_seek), min(r.they_offer, r.they_seek)
-            r.score = min(1.0, hi + 0.5 * lo)
+            out.append(Recommendation(other, r.score, r.they_offer, r.they_seek, r.reasons_offer, r.reasons_seek))
             pair_score[(min(pid_, other), max(pid_, other))] = r.score
-            out.append(r)
         out.sort(key=lambda r: (-r.mutual, -r.score, r.participant_id))
-        by_participant[pid_] = out
     return FairMatches(by_participant, pair_score)
 
 

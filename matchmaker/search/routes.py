@@ -12,6 +12,7 @@ from ..i18n import current_locale
 from ..matching import Query
 from ..security import firm_required
 from .forms import DISTANCES, SupplierSearchForm
+from .records import scoped
 from .service import overseas_contacts, search_suppliers
 
 bp = Blueprint("search", __name__)
@@ -55,18 +56,13 @@ def suppliers():
         if city and origin is None:
             error = _("Unknown place: %(city)s. Distances are measured from your firm or the city instead.", city=city)
             origin = _origin("")
-        local_radius = locality.radius_km()
-        scope = form.scope.data or None
-        distance = float(form.distance.data) if form.distance.data else (local_radius if scope == "local" else None)
-        query = Query(
+        query = scoped(Query(
             text=text, city=origin.name if origin else None, country=origin.country if origin else locality.home_country(),
             lat=origin.lat if origin else None, lon=origin.lon if origin else None,
-            prefer="overseas" if scope == "overseas" else "local" if scope in ("local", "domestic", None) else "any",
-            scope={"local": "domestic"}.get(scope, scope), max_distance_km=distance,
             required_certifications=[form.certification.data.strip()] if form.certification.data else [],
             languages_filter=[form.language.data] if form.language.data else None,
             exclude_owner=str(current_user.firm_id) if current_user.is_authenticated and current_user.firm_id else None,
-        )
+        ), form.scope.data, float(form.distance.data) if form.distance.data else None)
         hits = search_suppliers(query, top=page * per_page + 1, industry=form.category.data or "")
     has_next = len(hits) > page * per_page
     hits = hits[(page - 1) * per_page: page * per_page]

@@ -6,7 +6,7 @@ firms, offerings and needs for the templates, and applies the rules that need th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,7 +17,7 @@ from ..wording import reason_texts
 from ..matching import Query
 from ..models import Firm, Need, Offering
 from .index import get_index
-from .records import firm_query, need_query, offering_query
+from .records import firm_query, need_query, offering_query, scoped
 
 
 @dataclass
@@ -93,19 +93,13 @@ def suppliers_for_need(need: Need, top: int = 10) -> SupplierResults:
     """Local first, then the rest of Japan, then abroad when the need allows it."""
     base = need_query(need)
     scope = need.supplier_scope
-    local_radius = locality.radius_km()
-    tiers: list[tuple[str, dict]] = []
-    if scope in ("local", "domestic", "anywhere"):
-        tiers.append(("local", {"scope": "domestic", "max_distance_km": local_radius, "prefer": "local"}))
-    if scope in ("domestic", "anywhere"):
-        tiers.append(("domestic", {"scope": "domestic", "prefer": "local"}))
-    if scope in ("overseas", "anywhere"):
-        tiers.append(("overseas", {"scope": "overseas", "prefer": "overseas"}))
+    tiers = {"local": ["local"], "domestic": ["local", "domestic"], "overseas": ["overseas"],
+             "anywhere": ["local", "domestic", "overseas"]}.get(scope, ["local", "domestic"])
     index = get_index()
     seen: set[int] = set()
     result = SupplierResults(scope=scope)
-    for tier, opts in tiers:
-        q = replace(base, **opts)
+    for tier in tiers:
+        q = scoped(base, tier)
         for hit in _by_firm(index.supply.search(q, top=top * 3, explain=True), tier):
             if hit.firm.id not in seen and len(result.hits) < top:
                 seen.add(hit.firm.id)
