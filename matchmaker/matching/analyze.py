@@ -330,9 +330,16 @@ def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
         concepts = vocabulary.match(stream, spans)
         # a compound of known parts also names each part (ステンレス溶接: ステンレス and 溶接)
         # (無電解ニッケルめっき also names めっき: a plater that does not say which kind is close)
-        for a, b, _cids in list(spans):
+        # The name of a thing does not name work through one of its words (the "pack" of "battery
+        # pack" is no packaging); a compound naming work names its parts (溶接組立: 溶接 and 組立).
+        for a, b, cids in list(spans):
             if b - a > 1:
+                thing = not any(vocabulary.is_work(c) for c in cids)
+                wider = {x for c in cids for x in (c, *vocabulary.ancestors(c))}
                 for pa, pb, pcids in vocabulary.parts(stream[a:b]):
+                    pcids = tuple(c for c in pcids if not (thing and vocabulary.is_work(c)) or c in wider)
+                    if not pcids:
+                        continue
                     spans.append((a + pa, a + pb, pcids))
                     for cid in pcids:
                         concepts.setdefault(cid, _join_surface(stream[a + pa : a + pb]))

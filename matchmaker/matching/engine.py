@@ -27,7 +27,7 @@ from .index import BulkWriter, InvertedIndex
 from .locks import ReadWriteLock
 from .normalize import cert_key, fold, nfkc
 from .places import mentioned_countries
-from .reasons import Reason
+from .reasons import GENERIC_WORDS, Reason
 from .records import Match, Query, Record
 from .scoring import bm25_saturation, category_overlap, freshness, idf, locality
 from .settings import Settings
@@ -544,7 +544,7 @@ class Engine:
         # how much of what the query is about the record names itself (or a narrower kind of it), not only
         # something related: the asked work and the things to make; 0 when the query names concepts only
         # as the context of words nobody knows (印刷缶: a can, not printing), 1 without concepts
-        core = self._core(a, caps)
+        core = self._core(a, caps, q)
         if core:
             core_w = {c: state.concept_w.get(c, 0.0) for c in core}
             den = sum(core_w.values()) or 1.0
@@ -621,15 +621,39 @@ class Engine:
                 out.append(cid)
         return out
 
-    def _core(self, a: Analysis, caps: list[str]) -> list[str]:
+    def _core(self, a: Analysis, caps: list[str], q: Query) -> list[str]:
         """What the query is about: the asked work and the products it names as such (materials,
-        equipment and the like are details); without either, any concept it names as such."""
+        equipment and the like are details); without either, any concept it names as such. A text of
+        several lines (a need's title, then its description) is about what its first line names: the
+        description's other work (三価クロメート after 亜鉛めっき) is a detail, not a second core."""
         named = [c for c in a.concepts if a.evidence.get(c, 1.0) >= 1.0]
         kinds = {"product"}
         products = [c for c in named if (k := self.vocabulary.concepts.get(c)) is not None and k.kind in kinds]
-        if caps or products:
-            return [*caps, *products]
-        return named
+        core = [*caps, *products] if caps or products else named
+        core = self._by_parts(a, core)
+        head, sep, _ = q.text.strip().partition("\n")
+        if sep and head.strip() and len(core) > 1:
+            said = analyse(head, self.vocabulary, role=q.role).concepts
+            first = [c for c in core if c in said]
+            if first:
+                return first
+        return core
+
+    def _by_parts(self, a: Analysis, core: list[str]) -> list[str]:
+        """A compound the query also names by its parts is done by a record that does the parts:
+        ステンレス溶接 (with 溶接 and ステンレス named too) by a shop that welds and works stainless."""
+        vocab = self.vocabulary
+        out: list[str] = []
+        for c in core:
+            anc = vocab.ancestors(c)
+            surf = a.concepts.get(c, "")
+            parts = [m for m, ms in a.concepts.items() if m != c and ms and ms != surf and ms in surf
+                     and not vocab.is_work(m)]
+            if anc and anc[0] in core and parts:
+                out.extend(p for p in parts if p not in out)
+            elif c not in out:
+                out.append(c)
+        return out
 
     def _lang_bits(self, langs: Sequence[str] | None) -> int:
         bits = 0
@@ -696,6 +720,15 @@ class Engine:
                 self._explain_cache.popitem(last=False)
         return a
 
+    def _telling(self, term: str, key: str, col: int) -> bool:
+        """Whether a shared word tells a person something: not boilerplate, not a place, not a word most
+        records use."""
+        if term in GENERIC_WORDS or key in GENERIC_WORDS:
+            return False
+        if _is_common(self.index.doc_freq(col), self.index.n_alive, self.settings.common_word_share):
+            return False
+        return not geo.is_place_name(key)
+
     def _reasons(self, q: Query, row: int, part: dict[str, float], state: _QueryState) -> list[Reason]:
         idx = self.index
         s = self.settings
@@ -705,23 +738,31 @@ class Engine:
         ra = self._record_analysis(row)
         rconcepts = ra.concepts if ra else {}
         covered: set[str] = set()
+        vocab = self.vocabulary
         for cid, qsurf in qa.concepts.items():
             col = idx.col(CONCEPT + cid)
+            w = s.concept_weight * state.concept_w.get(cid, 0.0) / state.total
             if col in rcols:
                 rsurf = rconcepts.get(cid) or next(
-                    (sf for rc, sf in rconcepts.items() if cid in self.vocabulary.ancestors(rc)), ""
+                    (sf for rc, sf in rconcepts.items() if cid in vocab.ancestors(rc)), ""
                 )
-                w = s.concept_weight * state.concept_w.get(cid, 0.0) / state.total
-                out.append(Reason("capability", _concept_data(self.vocabulary, cid, qsurf, rsurf, False), w))
+                out.append(Reason("capability", _concept_data(vocab, cid, qsurf, rsurf, False), w))
                 covered.add(fold(qsurf))
-            else:
-                for anc in self.vocabulary.ancestors(cid):
-                    if idx.col(CONCEPT + anc) in rcols:
-                        rsurf = next((sf for rc, sf in rconcepts.items() if rc == anc or anc in self.vocabulary.ancestors(rc)), "")
-                        w = s.concept_weight * state.concept_w.get(cid, 0.0) / state.total
-                        out.append(Reason("capability", _concept_data(self.vocabulary, anc, qsurf, rsurf, True),
-                                          w * s.concept_parent_credit))
-                        break
+                continue
+            # a related capability is named only when it is close: the record names the parent of what
+            # was asked (めっき for 無電解ニッケルめっき), or a sibling under a parent that is not a whole
+            # top-level field (ステンレス溶接 and アルミ溶接: yes; アルミ and copper, both metals: no)
+            anc = vocab.ancestors(cid)
+            if not anc or idx.col(CONCEPT + anc[0]) not in rcols:
+                continue
+            parent = anc[0]
+            rsurf = ""
+            if vocab.ancestors(parent):
+                rsurf = next((sf for rc, sf in rconcepts.items() if vocab.ancestors(rc)[:1] == (parent,)), "")
+            rsurf = rsurf or rconcepts.get(parent, "")
+            if rsurf:
+                out.append(Reason("capability", _concept_data(vocab, parent, qsurf, rsurf, True),
+                                  w * s.concept_parent_credit))
         words = state.words
         surf_of = {}
         for t in qa.stream:
@@ -738,6 +779,8 @@ class Engine:
             if raw is None:  # a compound's folded form (がそりんすたんど): its parts say it as written
                 continue
             key = fold(raw)
+            if not self._telling(term, key, col):
+                continue
             if key and not any(_part_of(key, c) for c in covered):
                 found.setdefault(key, raw)
                 if len(found) >= 20:
@@ -755,7 +798,7 @@ class Engine:
         elif not math.isnan(part.get("distance", math.nan)) and q.prefer != "overseas":
             out.append(Reason("distance", {"km": round(part["distance"], 1)}))
         c = int(m.country[row])
-        if q.prefer == "overseas" and c >= 0:
+        if q.prefer == "overseas" and c >= 0 and self._countries.names[c] != (q.country or "").upper():
             out.append(Reason("overseas", {"country": self._countries.names[c]}))
         if q.required_certifications:
             out.append(Reason("certification", {"certifications": list(q.required_certifications)}))
@@ -766,6 +809,11 @@ class Engine:
         if "fresh" in part and not math.isnan(part["fresh"]) and part["fresh"] <= 90:
             out.append(Reason("fresh", {"days": int(part["fresh"])}))
         return out
+
+
+def _is_common(df: int, n: int, share: float) -> bool:
+    """A word most records use (the city's name in every firm's name, 株式会社): from 50 records on."""
+    return n >= 50 and df > share * n
 
 
 def _as_written(term: str, written: str, low: str) -> str | None:

@@ -38,3 +38,11 @@ def city_coords(city: str | None, country: str | None) -> tuple[float, float] | 
 
     place = find_place(city, country.upper())
     return (place.lat, place.lon) if place is not None else None
+
+
+def is_place_name(word: str) -> bool:
+    """A municipality or prefecture name (from the same table of places): never a shared word worth
+    showing, since every firm of a city shares it."""
+    from ..reference import is_place_name as known
+
+    return known(word)

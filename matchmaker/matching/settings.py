@@ -68,6 +68,7 @@ class Settings:
     good_match: float = 0.35
     strong_exact: float = 0.65
     good_exact: float = 0.5
+    common_word_share: float = 0.2  # a word in more records than this share is never shown as shared
     pool_size: int = 400  # candidates kept after retrieval for full scoring
     # --- index maintenance
     merge_every: int = 2000  # upserts kept in the small delta segment before merging

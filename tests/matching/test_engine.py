@@ -257,3 +257,52 @@ def test_shared_words_are_shown_as_the_query_wrote_them(vocab):
     words = [r for r in m.reasons if r.kind == "text"][0].data["query_terms"]
     assert "ガソリン" in words and "スタンド" in words  # not the folded compound がそりんすたんど
     assert all(w in "ガソリンスタンドの設備点検" for w in words)
+
+
+# ----------------------------------------------------------------- reasons a person would accept
+def _shared_words(m):
+    return [w for r in m.reasons if r.kind == "text" for w in r.data["query_terms"]]
+
+
+def _links(m):
+    return [(r.data.get("query"), r.data.get("record")) for r in m.reasons if r.kind == "capability"]
+
+
+def test_shared_words_leave_out_places_boilerplate_and_words_everyone_uses(engine):
+    e = Engine(engine.settings, engine.vocabulary)
+    filler = [Record(f"F{i}", text=f"藤沢市の会社 {i}。ソフトウェア開発あり。", city="Fujisawa", country="JP") for i in range(60)]
+    e.build([Record("T", text="藤沢市の旋盤加工。トロコイド歯車の加工あり。", city="Fujisawa", country="JP"), *filler])
+    m = next(x for x in e.search(Query(text="藤沢 市 トロコイド歯車 あり 会社")) if x.id == "T")
+    words = _shared_words(m)
+    assert any("トロコイド" in w for w in words)
+    assert not {"藤沢", "市", "あり", "会社"} & set(words)
+    # a word most records use is no reason either (ソフトウェア開発 is in 60 of 61)
+    m = next(x for x in e.search(Query(text="ソフトウェア")) if x.id == "F1")
+    assert not _shared_words(m)
+
+
+def test_concept_links_only_between_close_relatives(engine):
+    e = Engine(engine.settings, engine.vocabulary)
+    e.build([Record("CU", text="銅の切削加工"), Record("PL", text="生産計画の代行"), Record("ZN", text="亜鉛めっき専門")])
+    # far cousins through a top-level field: アルミ and 銅 (metals), NC旋盤 and planning
+    for text in ("アルミ", "NC旋盤"):
+        for m in e.search(Query(text=text)):
+            assert not _links(m), (text, m.id, m.reasons)
+    # a parent or sibling under a real parent is shown (無電解ニッケルめっき ↔ 亜鉛めっき under めっき)
+    m = e.search(Query(text="無電解ニッケルめっき"))[0]
+    assert m.id == "ZN" and _links(m)
+
+
+def test_no_overseas_reason_for_the_askers_own_country(engine):
+    e = Engine(engine.settings, engine.vocabulary)
+    e.build([Record("J", text="無電解ニッケルめっき", country="JP"), Record("T", text="無電解ニッケルめっき", country="TW")])
+    got = {m.id: [r.kind for r in m.reasons] for m in e.search(Query(text="無電解ニッケルめっき", country="JP", prefer="overseas"))}
+    assert "overseas" in got["T"] and "overseas" not in got.get("J", [])
+
+
+def test_a_needs_title_is_what_it_is_about(engine):
+    """亜鉛めっき in the title, 三価クロメート in the description: a zinc plater answers the need well."""
+    e = Engine(engine.settings, engine.vocabulary)
+    e.build([Record("Z", text="亜鉛めっき、無電解ニッケルめっき。"), Record("X", text="ソフトウェア開発")])
+    m = e.search(Query(text="鉄部品の亜鉛めっき 500個\n三価クロメート"))[0]
+    assert m.id == "Z" and m.strength in ("strong", "good")
