@@ -18,7 +18,11 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Firm, User
-from . import service
+from .eligibility import firm_eligible
+from .partners import compute_matches
+from .schedule import compute_schedule
+from .slots import fair_slots, today_local
+from ..notifications import notify
 from ..notifications.models import Notification
 from .models import Fair, Meeting, MeetingRequest, Participant
 
@@ -48,7 +52,7 @@ def _pick(firms: list[Firm], n: int, rng: random.Random) -> list[Firm]:
 
 
 def _join(fair: Fair, firms: list[Firm], rng: random.Random) -> list[Participant]:
-    keys = [s.key for s in service.fair_slots(fair)]
+    keys = [s.key for s in fair_slots(fair)]
     people = []
     for firm in firms:
         seeks, offers = _texts(firm)
@@ -92,7 +96,7 @@ MESSAGES = [
 
 def _requests_from_recommendations(fair: Fair, people: list[Participant], rng: random.Random, per_firm: int,
                                    statuses: list[tuple[str, float]], base: datetime) -> list[MeetingRequest]:
-    matches = service.compute_matches(fair, people)
+    matches = compute_matches(fair, people)
     by_id = {p.id: p for p in people}
     seen: set[str] = set()
     out = []
@@ -124,21 +128,21 @@ def _notify_for(fair: Fair, req: MeetingRequest) -> None:
     link = f"/fairs/{fair.id}/my-requests"
     a, b = req.requester, req.recipient
     if req.origin == "organizer":
-        service.notify(firm_id=a.firm_id, key="pairing_added", fair=fair, firm=b.firm, link=link, email=False)
-        service.notify(firm_id=b.firm_id, key="pairing_added", fair=fair, firm=a.firm, link=link, email=False)
+        notify(firm_id=a.firm_id, key="pairing_added", fair=fair, firm=b.firm, link=link, email=False)
+        notify(firm_id=b.firm_id, key="pairing_added", fair=fair, firm=a.firm, link=link, email=False)
         return
-    service.notify(firm_id=b.firm_id, key="request_received", fair=fair, firm=a.firm, link=link, email=False)
+    notify(firm_id=b.firm_id, key="request_received", fair=fair, firm=a.firm, link=link, email=False)
     if req.status == "accepted":
-        service.notify(firm_id=a.firm_id, key="request_accepted", fair=fair, firm=b.firm, link=link, email=False)
+        notify(firm_id=a.firm_id, key="request_accepted", fair=fair, firm=b.firm, link=link, email=False)
     elif req.status == "declined":
-        service.notify(firm_id=a.firm_id, key="request_declined", fair=fair, firm=b.firm, link=link, email=False)
+        notify(firm_id=a.firm_id, key="request_declined", fair=fair, firm=b.firm, link=link, email=False)
     elif req.status == "cancelled":
-        service.notify(firm_id=b.firm_id, key="request_cancelled", fair=fair, firm=a.firm, link=link, email=False)
+        notify(firm_id=b.firm_id, key="request_cancelled", fair=fair, firm=a.firm, link=link, email=False)
 
 
 def load_demo_fairs(today: date | None = None, time_limit: float = 5.0) -> tuple[Fair, Fair]:
     """Add the two demo fairs to the session (flushes, never commits)."""
-    today = today or service.today_local()
+    today = today or today_local()
     rng = random.Random(20270210)
     db.session.flush()
     organizer = db.session.scalar(sa.select(User).where(User.role == "organizer").order_by(User.id))
@@ -164,7 +168,7 @@ def load_demo_fairs(today: date | None = None, time_limit: float = 5.0) -> tuple
     )
     db.session.add(upcoming)
     db.session.flush()
-    eligible = [f for f in firms if service.firm_eligible(upcoming, f)]
+    eligible = [f for f in firms if firm_eligible(upcoming, f)]
     people = _join(upcoming, _pick(eligible, UPCOMING_PARTICIPANTS, rng), rng)
     reqs = _requests_from_recommendations(
         upcoming, people, rng, per_firm=3,
@@ -199,7 +203,7 @@ def load_demo_fairs(today: date | None = None, time_limit: float = 5.0) -> tuple
     )
     db.session.add(past)
     db.session.flush()
-    local = [f for f in firms if service.firm_eligible(past, f)]
+    local = [f for f in firms if firm_eligible(past, f)]
     past_people = _join(past, _pick(local, PAST_PARTICIPANTS, rng), rng)
     past_reqs = _requests_from_recommendations(
         past, past_people, rng, per_firm=4, statuses=[("accepted", 0.85), ("declined", 0.15)],
@@ -208,14 +212,14 @@ def load_demo_fairs(today: date | None = None, time_limit: float = 5.0) -> tuple
         _notify_for(past, r)
     accepted = [r for r in past_reqs if r.status == "accepted"]
     if accepted:
-        matches = service.compute_matches(past, past_people)
-        rows, report = service.compute_schedule(past, past_people, accepted, matches, [], time_limit)
+        matches = compute_matches(past, past_people)
+        rows, report = compute_schedule(past, past_people, accepted, matches, [], time_limit)
         db.session.add_all(rows)
         past.schedule_report = report
         past.schedule_run_at = _aware(past_start - timedelta(days=6))
         db.session.flush()
         for p in past_people:
-            service.notify(firm_id=p.firm_id, key="schedule_published", fair=past, link=f"/fairs/{past.id}/agenda", email=False)
+            notify(firm_id=p.firm_id, key="schedule_published", fair=past, link=f"/fairs/{past.id}/agenda", email=False)
         _follow_up(rows, rng)
     # old notifications are read already
     db.session.flush()

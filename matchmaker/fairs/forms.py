@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formfields import IdField, no_control_chars, options, parse_id
-from .service import compute_slots
+from .slots import compute_slots
 
 PRIORITY_CHOICES = [(3, _l("High")), (2, _l("Normal")), (1, _l("Low"))]
 

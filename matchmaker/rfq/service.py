@@ -16,7 +16,7 @@ from flask import current_app
 from .. import locality
 from ..deals.service import record_rfq_deal
 from ..extensions import db
-from ..fairs.service import fair_tz
+from ..fairs.slots import fair_tz
 from ..models import Firm, Need, User, utcnow
 from ..notifications import notify
 from ..threads.models import Thread

@@ -19,7 +19,7 @@ class FairFactory:
 
     def fair(self, days_ahead=10, **kw):
         from matchmaker.fairs.models import Fair
-        from matchmaker.fairs.service import today_local
+        from matchmaker.fairs.slots import today_local
 
         start = today_local() + timedelta(days=days_ahead)
         values = dict(name_ja="藤沢ものづくり商談会", name_en="Fujisawa Manufacturing Fair", venue="藤沢市民会館",

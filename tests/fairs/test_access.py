@@ -77,7 +77,7 @@ def test_drafts_only_for_organizers(client, auth, fairs, member):
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_nav_shows_unread_notifications(client, auth, setup, lang):
     from matchmaker.extensions import db
-    from matchmaker.fairs.service import notify
+    from matchmaker.notifications import notify
 
     notify(firm_id=setup["member"].firm_id, key="schedule_published", fair=setup["fair"], link="/fairs/")
     db.session.commit()
@@ -91,7 +91,7 @@ def test_nav_shows_unread_notifications(client, auth, setup, lang):
 def test_organizer_actions_refused_for_others(client, auth, setup, fairs):
     from matchmaker.extensions import db
     from matchmaker.fairs.models import Meeting
-    from matchmaker.fairs.service import fair_slots
+    from matchmaker.fairs.slots import fair_slots
 
     fair, p1, p2 = setup["fair"], setup["p1"], setup["p2"]
     req = fairs.request(fair, p1, p2)

@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from matchmaker.extensions import db
 from matchmaker.fairs.models import Fair, Meeting, MeetingRequest
 from matchmaker.notifications.models import Notification
-from matchmaker.fairs.service import fair_figures, registration_is_open, today_local
+from matchmaker.fairs.figures import fair_figures
+from matchmaker.fairs.eligibility import registration_is_open
+from matchmaker.fairs.slots import today_local
 
 
 def test_demo_fairs(app):

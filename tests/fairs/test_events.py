@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from matchmaker.extensions import db
 from matchmaker.fairs.models import Fair, Participant
-from matchmaker.fairs.service import compute_slots, fair_slots, today_local
+from matchmaker.fairs.slots import compute_slots, fair_slots, today_local
 
 
 def _form(**over):

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from matchmaker.extensions import db
 from matchmaker.fairs.ical import agenda_calendar, escape_text, fold, unescape_text, unfold
 from matchmaker.fairs.models import Meeting
-from matchmaker.fairs.service import fair_slots
+from matchmaker.fairs.slots import fair_slots
 from matchmaker.models import utcnow
 
 
@@ -179,7 +179,7 @@ def test_followup_and_figures(client, auth, fairs, setup, make):
     assert (m1.a_held, m1.a_outcome, m1.b_held, m1.b_outcome) == (True, "quote", True, "order")
     assert (m2.b_held, m2.b_outcome) == (False, "nothing")
     assert m1.held is True and m1.outcome == "order" and m2.held is False
-    from matchmaker.fairs.service import fair_figures
+    from matchmaker.fairs.figures import fair_figures
 
     with client.application.test_request_context():
         fig = fair_figures(fair)

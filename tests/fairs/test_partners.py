@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from matchmaker.extensions import db
-from matchmaker.fairs.service import fair_matches, fair_slots, touch
+from matchmaker.fairs.partners import fair_matches, touch
+from matchmaker.fairs.slots import fair_slots
 
 
 def test_both_directions_and_reasons(app, fairs, make, setup):

@@ -57,7 +57,7 @@ def test_request_accept_decline_with_notifications(client, auth, setup):
 
 
 def test_notifications_mark_read(client, auth, setup):
-    from matchmaker.fairs.service import notify
+    from matchmaker.notifications import notify
     from matchmaker.notifications.service import unread_count
 
     notify(firm_id=setup["member"].firm_id, key="request_received", fair=setup["fair"], firm=setup["other"].firm,
@@ -134,7 +134,7 @@ def test_ids_beyond_the_databases_range_are_refused(client, auth, setup):
 
 
 def test_request_needs_a_common_slot(client, auth, setup):
-    from matchmaker.fairs.service import fair_slots
+    from matchmaker.fairs.slots import fair_slots
 
     fair, p1, p2 = setup["fair"], setup["p1"], setup["p2"]
     keys = [s.key for s in fair_slots(fair)]
@@ -207,7 +207,7 @@ def test_forms_carry_csrf_tokens(app, setup):
 def test_another_firms_notification_cannot_be_probed(client, auth, setup):
     """Marking a notification read with someone else's id, a missing id or garbage answers the same way,
     and never leads to that notification's page."""
-    from matchmaker.fairs.service import notify
+    from matchmaker.notifications import notify
     from matchmaker.notifications.service import unread_count
 
     theirs = notify(firm_id=setup["other"].firm_id, key="request_received", fair=setup["fair"],

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from matchmaker.extensions import db
 from matchmaker.fairs.models import Fair, Meeting
-from matchmaker.fairs.service import fair_slots
+from matchmaker.fairs.slots import fair_slots
 from matchmaker.models import utcnow
 
 
@@ -140,7 +140,8 @@ def test_second_run_is_told_the_scheduler_is_running(client, auth, fairs, make, 
 
 
 def test_lock_function_is_atomic(app, fairs, make, setup):
-    from matchmaker.fairs.service import SchedulerBusy, acquire_scheduler_lock, release_scheduler_lock
+    from matchmaker.fairs.errors import SchedulerBusy
+    from matchmaker.fairs.locking import acquire_scheduler_lock, release_scheduler_lock
 
     fair = setup["fair"]
     with app.test_request_context():

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from support import PASSWORD, new_client
 
 from matchmaker.extensions import db
-from matchmaker.fairs import service
+from matchmaker.fairs import locking, schedule, slots
 from matchmaker.fairs.models import Fair, Meeting, MeetingRequest, Participant
 from matchmaker.notifications.models import Notification
 
@@ -62,7 +62,7 @@ def _registration(fair, keys, **changes):
 def planned(app, fairs, setup):
     """p1 and p2 asked each other (accepted), p2 and p3 were paired by the organizer, p3 asked p1 (pending)."""
     fair, p1, p2, p3 = setup["fair"], setup["p1"], setup["p2"], setup["p3"]
-    keys = [s.key for s in service.fair_slots(fair)]
+    keys = [s.key for s in slots.fair_slots(fair)]
     asked = fairs.request(fair, p1, p2)
     paired = fairs.request(fair, p2, p3)
     paired.origin = "organizer"
@@ -81,7 +81,7 @@ def test_changes_are_refused_while_the_scheduler_runs(app, planned):
     meeting = Meeting(fair_id=fair.id, a_id=planned["p1"].id, b_id=planned["p2"].id, slot=keys[0], table_no=1)
     db.session.add(meeting)
     db.session.commit()
-    token = service.acquire_scheduler_lock(fair.id, stale_after=600)  # a run in progress
+    token = locking.acquire_scheduler_lock(fair.id, stale_after=600)  # a run in progress
     before = _state(fair)
     f = f"/fairs/{fair.id}"
     for r, message in (
@@ -110,7 +110,7 @@ def test_changes_are_refused_while_the_scheduler_runs(app, planned):
     r = organizer.post(f"{f}/edit", data=form, follow_redirects=True)
     assert RUNNING in _page(r) and _state(fair) == before
     # once the run is over, the same changes go through
-    service.release_scheduler_lock(fair.id, token)
+    locking.release_scheduler_lock(fair.id, token)
     db.session.commit()
     assert organizer.post(f"{f}/edit", data=form).status_code == 302
     member.post(f"{f}/my-requests/{planned['asked']}/cancel")
@@ -123,7 +123,7 @@ def test_changes_are_refused_while_the_scheduler_runs(app, planned):
 def during_the_run(monkeypatch):
     """Runs `action` while the scheduler computes, after it has read the fair's rows and before it stores
     the meetings: the moment a change made from another page used to slip in."""
-    real = service.compute_schedule
+    real = schedule.compute_schedule
     actions = []
 
     def computing(*args, **kwargs):
@@ -131,7 +131,7 @@ def during_the_run(monkeypatch):
             action()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(service, "compute_schedule", computing)
+    monkeypatch.setattr(schedule, "compute_schedule", computing)
     return actions.append
 
 
@@ -143,7 +143,7 @@ def test_cancel_during_a_run_leaves_no_meeting_for_a_cancelled_request(planned, 
     assert organizer.post(f"/fairs/{fair.id}/schedule/run").status_code == 302
     assert BUSY in _page(answers[0])
     assert _get(MeetingRequest, planned["asked"]).status == "accepted"
-    assert len(_meetings(fair)) == 2 and service.schedule_conflicts(fair) == []
+    assert len(_meetings(fair)) == 2 and schedule.schedule_conflicts(fair) == []
 
 
 def test_availability_change_during_a_run_is_refused(planned, during_the_run):
@@ -155,7 +155,7 @@ def test_availability_change_during_a_run_is_refused(planned, during_the_run):
     organizer.post(f"/fairs/{fair.id}/schedule/run")
     assert BUSY in _page(answers[0])
     assert _get(Participant, p1.id).available is None
-    assert service.schedule_conflicts(fair) == []
+    assert schedule.schedule_conflicts(fair) == []
 
 
 # ------------------------------------------------------------------ after a run
@@ -188,7 +188,7 @@ def test_availability_change_after_a_run_is_flagged_and_blocks_publishing(planne
 
     # the organizer runs the scheduler again: nothing conflicts, and the schedule can be published
     organizer.post(f"/fairs/{fair.id}/schedule/run")
-    assert service.schedule_conflicts(fair) == []
+    assert schedule.schedule_conflicts(fair) == []
     assert 'id="conflicts"' not in organizer.get(f"/fairs/{fair.id}/schedule").get_data(as_text=True)
     organizer.post(f"/fairs/{fair.id}/schedule/publish", data={"action": "publish"})
     assert _get(Fair, fair.id).schedule_published_at is not None
@@ -201,7 +201,7 @@ def test_request_no_longer_accepted_after_a_run_is_flagged_and_blocks_publishing
     # cancelled from the page after the run: its meeting goes with it, nothing conflicts
     member.post(f"/fairs/{fair.id}/my-requests/{planned['asked']}/cancel")
     assert [m.involves(p1.id) for m in _meetings(fair)] == [False]
-    assert service.schedule_conflicts(fair) == []
+    assert schedule.schedule_conflicts(fair) == []
     # a meeting whose request is no longer accepted (as a run that outlived its lock, or the race
     # before this check, left them) is flagged, and blocks publishing
     req = _get(MeetingRequest, planned["asked"])
@@ -223,15 +223,15 @@ def test_request_no_longer_accepted_after_a_run_is_flagged_and_blocks_publishing
 def test_schedule_conflicts_reasons(planned):
     fair, p1, p2, p3, organizer = (planned[k] for k in ("fair", "p1", "p2", "p3", "organizer"))
     organizer.post(f"/fairs/{fair.id}/schedule/run")
-    assert service.schedule_conflicts(fair) == []
+    assert schedule.schedule_conflicts(fair) == []
     p2 = _get(Participant, p2.id)
     p2.max_meetings = 1  # it has two meetings: the later one is flagged
     db.session.commit()
-    conflicts = service.schedule_conflicts(fair)
+    conflicts = schedule.schedule_conflicts(fair)
     later = _meetings(fair)[-1]
     assert [(c.meeting.id, c.reason, c.participant.id) for c in conflicts] == [(later.id, "too_many", p2.id)]
     assert f"{p2.firm.name} now wants at most 1 meetings" in _page(organizer.get(f"/fairs/{fair.id}/schedule"))
     p2.max_meetings = None
     later.table_no = fair.tables + 1  # the table is gone (the fair has fewer tables than planned with)
     db.session.commit()
-    assert [(c.meeting.id, c.reason) for c in service.schedule_conflicts(fair)] == [(later.id, "place")]
+    assert [(c.meeting.id, c.reason) for c in schedule.schedule_conflicts(fair)] == [(later.id, "place")]

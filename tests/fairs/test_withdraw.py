@@ -124,7 +124,7 @@ def test_withdraw_waits_for_a_running_scheduler(client, auth, setup):
 def test_withdraw_refused_when_the_schedule_was_published_meanwhile(app, setup):
     import pytest
 
-    from matchmaker.fairs import service
+    from matchmaker.fairs import errors, meeting_requests
     from matchmaker.fairs.models import Fair
 
     fair, p1 = setup["fair"], setup["p1"]
@@ -133,7 +133,7 @@ def test_withdraw_refused_when_the_schedule_was_published_meanwhile(app, setup):
                        execution_options={"synchronize_session": False})
     db.session.commit()
     with app.test_request_context():
-        with pytest.raises(service.FairError):
-            service.withdraw(fair, p1, link="/")
+        with pytest.raises(errors.FairError):
+            meeting_requests.withdraw(fair, p1, link="/")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Participant.id)).where(Participant.fair_id == fair.id)) == 3

@@ -121,7 +121,7 @@ def test_deleted_firm_keeps_an_anonymous_place_in_a_past_fair(client, auth, make
     from datetime import time, timedelta
 
     from matchmaker.fairs.models import Fair, Participant
-    from matchmaker.fairs.service import today_local
+    from matchmaker.fairs.slots import today_local
 
     firm = make.firm(name="株式会社消える工業")
     user = make.user(firm=firm, email="leaving@example.com")
