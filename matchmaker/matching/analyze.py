@@ -259,6 +259,27 @@ _SENTENCE_SPLIT = re.compile(r"[。!?！？\n\r]+|\.(?=\s|$)")
 _CLAUSE_SPLIT = re.compile(r"[、,;；:]+")
 
 
+_ASIDE = re.compile(r"\(([^()]{1,80})\)")
+
+
+def _sentences(text: str, role: str) -> Iterable[str]:
+    """The text's sentences, each with its plain asides after it (架台(SS400、長さ2m)の焼鈍: the
+    phrase 架台の焼鈍 stays whole); an aside that says how the work is done (塗装(外注)) stays put."""
+    for sentence in _SENTENCE_SPLIT.split(text):
+        asides = [m for m in _ASIDE.finditer(sentence) if not role or reading(m.group(1), role) >= DOES]
+        if not asides or (role and reading(sentence, role) < DOES):  # 表面処理(陽極酸化)は協力工場で
+            yield sentence
+            continue
+        main, last = [], 0
+        for m in asides:
+            main.append(sentence[last:m.start()])
+            last = m.end()
+        main.append(sentence[last:])
+        yield "".join(main)
+        for m in asides:
+            yield m.group(1)
+
+
 def segments(text: str, name: str = "", role: str = "") -> Iterable[tuple[str, float]]:
     """The phrase segments of a record's name (legal form removed) and text, in order, each with how
     it counts (intent.py): ``DOES``, or ``ARRANGES`` for what a firm only arranges.
@@ -268,7 +289,7 @@ def segments(text: str, name: str = "", role: str = "") -> Iterable[tuple[str, f
     for part in (strip_legal_forms(name) if name else "", text):
         if not part:
             continue
-        for sentence in _SENTENCE_SPLIT.split(nfkc(part)[:MAX_TEXT_CHARS]):
+        for sentence in _sentences(nfkc(part)[:MAX_TEXT_CHARS], role):
             if not sentence or sentence.isspace():
                 continue
             cap = DOES
@@ -348,7 +369,7 @@ def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
             for t in stream[a:b]:
                 if t is not None and t.content:
                     covered[t.norm] = covered.get(t.norm, ()) + cids
-            how = MENTIONS if _only_context(stream, a, b, work_starts | spaced) else DOES
+            how = MENTIONS if _only_context(stream, a, b, work_starts | spaced) or _done_to(stream, b, work_starts) else DOES
             for cid in cids:
                 for c in (cid, *vocabulary.ancestors(cid)):
                     if evidence.get(c, 0.0) < how:
@@ -370,6 +391,29 @@ def _only_context(stream: list[Token | None], a: int, b: int, free: set[int]) ->
     if nxt is None or last is None or not nxt.noun or nxt.latin != last.latin:
         return False
     return modifier_heads(nxt.surf, nxt.norm, last.raw, nxt.latin)
+
+
+_PAST = ("した", "された", "済み", "済", "ずみ")
+_WHEN = frozenset({"後", "あと", "上", "時", "とき", "際", "ため"})
+
+
+def _done_to(stream: list[Token | None], b: int, work_starts: set[int]) -> bool:
+    """Work already done to the thing that some other named work is asked for or offered on:
+    溶接した架台の応力除去焼鈍 (the frame was welded; the annealing is the work), 熱処理済みの歯車を研削."""
+    j, aux = b, ""
+    while j < len(stream) and (t := stream[j]) is not None and aux not in _PAST and len(aux) < 4:
+        if t.content and t.surf not in _PAST:
+            break
+        aux += t.surf
+        j += 1
+    if aux not in _PAST:
+        return False
+    if j < len(stream) and (t := stream[j]) is not None and t.surf == "の":
+        j += 1
+    nxt = stream[j] if j < len(stream) else None
+    if nxt is None or not nxt.noun or nxt.surf in _WHEN:
+        return False
+    return any(s > j for s in work_starts)
 
 
 def term_length(terms: dict[str, float]) -> float:

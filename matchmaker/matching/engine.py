@@ -552,6 +552,8 @@ class Engine:
             parts["exact"] = np.minimum(idx.values_for(cand, {k: v for k, v in cols_w.items() if k >= 0}), 1.0)
         elif a.concepts:
             parts["exact"] = np.zeros(len(cand))
+        if "exact" in parts:
+            parts["exact"] = parts["exact"] * self._material_fit(a, cand)
         # ---- category (only when the query names industry codes)
         qcats = [_clean_code(c) for c in q.categories if _clean_code(c)]
         if qcats and s.category_weight > 0:
@@ -638,6 +640,30 @@ class Engine:
             if first:
                 return first
         return core
+
+    def _material_fit(self, a: Analysis, cand: np.ndarray) -> np.ndarray:
+        """0 for a record that names other materials of the same family but none of those the query
+        names (titanium asked, an aluminium-only anodizer); 1 otherwise, records naming no material
+        included. Such a record is at best a partial match."""
+        idx = self.index
+        vocab = self.vocabulary
+        fit = np.ones(len(cand))
+        for c in a.concepts:
+            k = vocab.concepts.get(c)
+            anc = vocab.ancestors(c)
+            if k is None or k.kind != "material" or not anc or a.evidence.get(c, 1.0) < 1.0:
+                continue
+            # the asked material, or a close kind of it (SUS316 for SUS304: both stainless), against the
+            # whole family (metals)
+            near = [c] + ([anc[0]] if len(anc) > 1 else [])
+            cols = {col: 1.0 for col in (idx.col(CONCEPT + x) for x in near) if col >= 0}
+            fam = idx.col(CONCEPT + anc[-1])
+            if fam < 0:
+                continue
+            has = idx.values_for(cand, cols) > 0 if cols else np.zeros(len(cand), dtype=bool)
+            other = idx.values_for(cand, {fam: 1.0}) > 0
+            fit = np.where(other & ~has, 0.0, fit)
+        return fit
 
     def _by_parts(self, a: Analysis, core: list[str]) -> list[str]:
         """A compound the query also names by its parts is done by a record that does the parts:

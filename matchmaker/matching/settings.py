@@ -11,7 +11,7 @@ class Settings:
     # --- relevance: one weighted sum over the query's words and concepts, normalised by what a perfect
     # match would get: (text_weight * sum idf*bm25 + concept_weight * sum idf*kind*credit) / (same, all 1)
     text_weight: float = 1.0  # words (Sudachi normalised forms, stems, codes), BM25 weighted
-    concept_weight: float = 1.5  # vocabulary concepts (cross-lingual)
+    concept_weight: float = 1.8  # vocabulary concepts (cross-lingual)
     concept_parent_credit: float = 0.3  # credit when only the parent (or a sibling) matches; grandparent: 0.3^2
     # what a need is about counts more than its context: per concept kind multiplier
     concept_kind_weights: dict[str, float] = field(default_factory=lambda: {
@@ -37,7 +37,7 @@ class Settings:
     typo_cutoff: float = 80.0  # rapidfuzz ratio, 0..100
     typo_min_chars: int = 4  # Latin words shorter than this are never corrected (Japanese: 3)
     # --- locality: "how much nearness counts" is a city policy setting
-    locality_weight_local: float = 0.35  # prefer="local"
+    locality_weight_local: float = 0.3  # prefer="local"
     locality_weight_any: float = 0.2  # prefer="any": domestic firms a little ahead of firms abroad
     local_radius_km: float = 30.0
     distance_scale_km: float = 60.0  # beyond the radius the locality score decays with this scale
