@@ -103,17 +103,46 @@ def create_user(email: str, name: str, role: str, firm_id: int | None, locale: s
 
 @click.command("reindex")
 def reindex() -> None:
-    """Rebuild the matching index from the database, and make every server process rebuild its own."""
+    """Rebuild the matching index from the database and write the machine's index snapshot, which every
+    server process then maps instead of building its own. Progress goes to stderr."""
     import time
 
+    from flask import current_app
+
+    from .matching import snapshot
     from .search.index import MatchIndex, engine_settings, request_rebuild
+    from .search.text import fill_missing
+
+    def progress(message: str) -> None:
+        click.echo(f"reindex: {message} ({time.perf_counter() - t0:.1f} s)", err=True)
 
     t0 = time.perf_counter()
+    filled = fill_missing(db.session)
+    if filled:
+        progress(f"directory search text computed for {filled} firms")
+    root = current_app.config.get("MATCHMAKER_INDEX_SNAPSHOT") or ""
     index = MatchIndex.create(engine_settings())
-    index.rebuild()
-    request_rebuild()
+    index.snapshot_dir = root
+    if root:
+        progress(f"waiting for the snapshot lock in {root}")
+    with snapshot.build_lock(root) if root else _nothing():
+        progress("reading firms, offerings and needs and building the index")
+        index.rebuild()
+        progress(f"built {len(index.supply)} supplier records and {len(index.demand)} open needs")
+        index.rebuild_mark = request_rebuild(keep_after=index.last_change if root else None)
+        if root:
+            progress("writing the snapshot")
+            index.save_snapshot(locked=True)
+    where = f"snapshot in {root}; running servers map it on their next request" if root else \
+        "no snapshot (MATCHMAKER_INDEX_SNAPSHOT is empty); running servers rebuild on their next request"
     click.echo(f"Indexed {len(index.supply)} supplier records and {len(index.demand)} open needs "
-               f"in {time.perf_counter() - t0:.1f} s; running servers rebuild on their next request.")
+               f"in {time.perf_counter() - t0:.1f} s; {where}.")
+
+
+def _nothing():
+    from contextlib import nullcontext
+
+    return nullcontext()
 
 
 @click.command("tick")
