@@ -107,10 +107,8 @@ def reindex() -> None:
     server process then maps instead of building its own. Progress goes to stderr."""
     import time
 
-    from flask import current_app
-
     from .matching import snapshot
-    from .search.index import MatchIndex, engine_settings, request_rebuild
+    from .search.index import MatchIndex, engine_settings, request_rebuild, snapshot_root
     from .search.text import fill_missing
 
     def progress(message: str) -> None:
@@ -120,7 +118,7 @@ def reindex() -> None:
     filled = fill_missing(db.session)
     if filled:
         progress(f"directory search text computed for {filled} firms")
-    root = current_app.config.get("MATCHMAKER_INDEX_SNAPSHOT") or ""
+    root = snapshot_root()
     index = MatchIndex.create(engine_settings())
     index.snapshot_dir = root
     if root:

@@ -15,6 +15,7 @@ holds open needs (what suppliers can answer).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -246,7 +247,7 @@ def get_index() -> MatchIndex:
 def start_index() -> MatchIndex:
     """A new index for this process: the snapshot and the changes since, or a build (writing a snapshot)."""
     settings = engine_settings()
-    root = current_app.config.get("MATCHMAKER_INDEX_SNAPSHOT") or ""
+    root = snapshot_root()
     state = MatchIndex.create(settings)
     state.snapshot_dir = root
     if root:
@@ -260,6 +261,18 @@ def start_index() -> MatchIndex:
             return fresh
     state._reload(0)
     return state
+
+
+def snapshot_root() -> str:
+    """This database's snapshot folder under MATCHMAKER_INDEX_SNAPSHOT ("" when snapshots are off): one
+    folder per database, so that a server never maps the index of another database."""
+    import hashlib
+
+    base = current_app.config.get("MATCHMAKER_INDEX_SNAPSHOT") or ""
+    if not base:
+        return ""
+    url = db.engine.url.render_as_string(hide_password=True)
+    return os.path.join(base, hashlib.sha256(url.encode()).hexdigest()[:16])
 
 
 def _load_snapshot(root: str, settings: Settings, vocabulary, needed: int) -> MatchIndex | None:

@@ -10,7 +10,7 @@ from flask import current_app
 
 from matchmaker.extensions import db
 from matchmaker.matching import snapshot
-from matchmaker.search.index import get_index
+from matchmaker.search.index import get_index, snapshot_root
 
 
 @pytest.fixture
@@ -23,7 +23,8 @@ def fresh_process() -> None:
 
 
 def test_processes_map_the_snapshot_and_apply_later_changes(app, make, runner, caplog):
-    root = current_app.config["MATCHMAKER_INDEX_SNAPSHOT"]
+    root = snapshot_root()
+    assert root.startswith(current_app.config["MATCHMAKER_INDEX_SNAPSHOT"])
     plater = make.firm(name="辻堂めっき工業", tags=["無電解ニッケルめっき"])
     caplog.set_level(logging.INFO, logger="matchmaker.search.index")
     first = get_index()  # no snapshot yet: built from the database, and written for the others

@@ -65,5 +65,6 @@ def test_a_change_through_one_instance_is_found_on_the_other_and_snapshots_stay_
         assert a.alive() and b.alive()
     from matchmaker.matching import snapshot
 
-    snapshot.current(root)  # whole: every file's checksum holds
-    assert not list(root.glob(".tmp-*"))
+    (folder,) = [p for p in root.iterdir() if p.is_dir()]  # one database, one snapshot folder
+    snapshot.current(folder)  # whole: every file's checksum holds
+    assert not list(folder.glob(".tmp-*"))
