@@ -259,7 +259,11 @@ def start_index() -> MatchIndex:
                      time.perf_counter() - t0)
             fresh.refresh()
             return fresh
-    state._reload(0)
+    if not state._reload(0):
+        # another process of this machine is writing the snapshot: wait for it, then map it
+        with snapshot.build_lock(root):
+            pass
+        state._reload(0)
     return state
 
 
