@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from .. import reference
 from ..extensions import db
 from ..models import ChangeLog, Firm, FirmFacet, Need, Offering, utcnow
-from ..search.text import compose, concepts_in
+from ..search.text import compose
 from .loader import read_demo_firms
 
 MAX_SYNTHETIC = 1_000_000
@@ -45,10 +45,6 @@ def add_synthetic(n: int, seed: int = 1, today: date | None = None, progress=Non
     rng = random.Random(seed)
     templates = [t for t in read_demo_firms() if (t.get("country") or "JP") == "JP"]
     places = _municipalities({t.get("prefecture", "") for t in templates} or {"神奈川県"})
-    # what the directory filter reads of a template (its concepts), worked out once per template
-    concepts = {i: concepts_in("\n".join([t.get("description_ja", ""), t.get("description_en", ""),
-                                          *t.get("tags", []), *t.get("equipment", [])]))
-                for i, t in enumerate(templates)}
     now = utcnow()
     t0 = time.perf_counter()
     counts = [0, 0, 0]
@@ -72,7 +68,7 @@ def add_synthetic(n: int, seed: int = 1, today: date | None = None, progress=Non
                     "created_at": now, "updated_at": now - timedelta(minutes=rng.randrange(60 * 24 * 365)),
                     "synthetic": True,
                     "search_text": compose([name, name_en, desc_ja, desc_en, *t.get("tags", []),
-                                            *t.get("equipment", [])], concepts[ti]),
+                                            *t.get("equipment", [])]),
                 })
             ids = db.session.scalars(sa.insert(Firm).returning(Firm.id, sort_by_parameter_order=True), firms).all()
             facets, offerings, needs = [], [], []

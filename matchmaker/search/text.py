@@ -1,10 +1,11 @@
 """The directory's keyword filter: one folded text column per firm, read with LIKE and a trigram index.
 
 A firm's `search_text` holds its names, descriptions, tags and equipment folded by the engine's
-normaliser (NFKC, case, katakana -> hiragana: メッキ = めっき, ＡＬＭ = alm), followed by the keys of
-the vocabulary concepts the engine reads in them (`@process.plating`), so that 鍍金 finds a firm
-that writes めっき. A `before_flush` hook keeps the column current whoever changes the firm; on
-PostgreSQL a pg_trgm GIN index serves `LIKE '%...%'`, so the filter does not read every description.
+normaliser (NFKC, case, katakana -> hiragana: メッキ = めっき = ﾒｯｷ). Writing it is cheap (no
+tokenizer, no vocabulary), and a `before_flush` hook keeps it current whoever changes the firm.
+A query word is looked up as written (folded) or as any written form of the vocabulary concepts
+the engine reads in it, so that 鍍金 finds a firm that writes めっき or plating. On PostgreSQL a
+pg_trgm GIN index serves `LIKE '%...%'`, so the filter does not read every description.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ..matching.normalize import fold
 from ..matching.vocabulary import default_vocabulary
 from ..models import Firm
 
-CONCEPT_MARK = "@"
+MAX_FORMS = 16  # written forms of one concept tried per query word
 _CACHE_SIZE = 512
 _cache: OrderedDict[str, tuple[str, ...]] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -45,10 +46,22 @@ def concepts_in(text: str) -> tuple[str, ...]:
     return found
 
 
-def compose(parts: list[str], concepts: tuple[str, ...] | list[str]) -> str:
-    """The stored form: the folded texts, then one `@concept ` key per concept."""
-    written = fold(" ".join(p for p in parts if p))
-    return " ".join([written, *(f"{CONCEPT_MARK}{c}" for c in concepts)]) + " "
+def compose(parts: list[str]) -> str:
+    """The stored form: the texts folded, one space between them."""
+    return fold(" ".join(p for p in parts if p))
+
+
+def written_forms(cid: str) -> list[str]:
+    """How texts write a concept (its labels and variants, folded); short Latin forms (al, ti) are left
+    out, since they are parts of too many other words."""
+    c = default_vocabulary().concepts.get(cid)
+    if c is None:
+        return []
+    forms = []
+    for f in dict.fromkeys(fold(x).strip() for x in (c.ja, c.en, *c.variants) if x):
+        if len(f) >= (4 if f.isascii() else 2):
+            forms.append(f)
+    return forms[:MAX_FORMS]
 
 
 def firm_parts(firm: Firm) -> list[str]:
@@ -57,19 +70,19 @@ def firm_parts(firm: Firm) -> list[str]:
 
 
 def firm_search_text(firm: Firm) -> str:
-    parts = [p or "" for p in firm_parts(firm)]
-    return compose(parts, concepts_in("\n".join(parts)))
+    return compose([p or "" for p in firm_parts(firm)])
 
 
 def keyword_filter(column: sa.ColumnElement, q: str) -> sa.ColumnElement[bool]:
-    """Every word of the query (split at spaces) appears in the text, as written (folded) or as the
-    concepts the engine reads in it (all of them: アルミ切削 needs aluminium and machining)."""
+    """Every word of the query (split at spaces) appears in the text, as written (folded) or as a written
+    form of each concept the engine reads in it (all of them: アルミ切削 needs aluminium and machining)."""
     conds = []
     for term in fold(q).split():
         alts = [column.like(like_pattern(term), escape="\\")]
-        concepts = concepts_in(term)
-        if concepts:
-            alts.append(sa.and_(*(column.like(like_pattern(f"{CONCEPT_MARK}{c} "), escape="\\") for c in concepts)))
+        concepts = [written_forms(c) for c in concepts_in(term)]
+        if concepts and all(concepts):
+            alts.append(sa.and_(*(sa.or_(*(column.like(like_pattern(f), escape="\\") for f in forms))
+                                  for forms in concepts)))
         conds.append(sa.or_(*alts))
     return sa.and_(*conds) if conds else sa.true()
 
@@ -91,12 +104,14 @@ def install() -> None:
 
 def fill_missing(session: so.Session, batch: int = 500) -> int:
     """Compute the column for firms that have none yet (rows written before it existed); returns how many."""
-    done = 0
+    done, after = 0, 0
     while True:
-        firms = session.scalars(sa.select(Firm).where(sa.or_(Firm.search_text.is_(None), Firm.search_text == ""))
+        firms = session.scalars(sa.select(Firm).where(Firm.id > after, sa.or_(Firm.search_text.is_(None),
+                                                                               Firm.search_text == ""))
                                 .order_by(Firm.id).limit(batch)).all()
         if not firms:
             return done
+        after = firms[-1].id
         for f in firms:
             f.search_text = firm_search_text(f)
         session.commit()
