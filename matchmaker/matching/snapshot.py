@@ -16,6 +16,7 @@ the caller rebuilds it. Pure: no Flask, no database.
 from __future__ import annotations
 
 import fcntl
+import gc
 import hashlib
 import json
 import os
@@ -180,10 +181,22 @@ def load(root: Path | str, settings: Settings | None = None, vocabulary: Vocabul
     return engines, int(manifest["position"]), extra
 
 
+def _unpickle(f):
+    """pickle.load with the cyclic collector paused: a hundred thousand new records and none in a cycle
+    (the collector would otherwise run over and over while they are created)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(f)
+    finally:
+        if was:
+            gc.enable()
+
+
 def _load_engine(folder: Path, name: str, settings: Settings | None, vocabulary: Vocabulary | None) -> Engine:
     engine = Engine(settings=settings, vocabulary=vocabulary)
     with (folder / f"{name}.state.pickle").open("rb") as f:
-        st = pickle.load(f)
+        st = _unpickle(f)
     idx = InvertedIndex()
     for a in _MAPPED:
         setattr(idx, a, np.load(folder / f"{name}.{a}.npy", mmap_mode="r", allow_pickle=False))
