@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     from .i18n import init_babel
     from .mail import init_mail
     from .search import changes
+    from .search import text as search_text
     from .security import init_security
 
     db.init_app(app)
@@ -53,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_mail(app)
     changes.install()
+    search_text.install()
     ormsafety.install(db.Model)
 
 

@@ -25,21 +25,41 @@ def init_commands(app: Flask) -> None:
 @click.command("seed-demo")
 @click.option("--reset", is_flag=True, help="Delete all existing data first.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has data.")
-def seed_demo(reset: bool, if_empty: bool) -> None:
+@click.option("--synthetic", type=click.IntRange(0, None), default=0, metavar="N",
+              help="Also add N synthetic firms (made from the demo firms, marked synthetic) to try the site at scale; "
+                   "the demo set is loaded first when the database is empty.")
+def seed_demo(reset: bool, if_empty: bool, synthetic: int) -> None:
     """Load the fictional demo firms, offerings, needs and demo accounts."""
     from .demo.loader import DEMO_DOMAIN, DEMO_PASSWORD, DemoError, database_has_data, load_demo
 
-    if if_empty and not reset and database_has_data():
+    has_data = database_has_data()
+    if if_empty and not reset and has_data:
         click.echo("The database already has data; demo data not loaded.")
         return
-    try:
-        s = load_demo(reset=reset)
-    except DemoError as e:
-        raise click.ClickException(str(e)) from e
-    click.echo(f"Loaded {s.firms} firms, {s.offerings} offerings, {s.needs} needs and {s.users} accounts, "
-               f"{s.requests} requests for quotation and {s.deals} deals.")
-    click.echo(f"Demo logins: organizer@{DEMO_DOMAIN}, admin@{DEMO_DOMAIN}, <firm-key>@{DEMO_DOMAIN}; "
-               f"password {DEMO_PASSWORD}")
+    if synthetic and has_data and not reset:
+        demo = None  # add synthetic firms beside what is there
+    else:
+        try:
+            demo = load_demo(reset=reset)
+        except DemoError as e:
+            raise click.ClickException(str(e)) from e
+    if synthetic:
+        from .demo.synthetic import MAX_SYNTHETIC, add_synthetic, stderr_progress
+
+        if synthetic > MAX_SYNTHETIC:
+            raise click.BadParameter(f"at most {MAX_SYNTHETIC:,}", param_hint="--synthetic")
+        import time
+
+        t0 = time.perf_counter()
+        firms, offerings, needs = add_synthetic(synthetic, progress=stderr_progress)
+        click.echo(f"Added {firms} synthetic firms, {offerings} offerings and {needs} needs "
+                   f"in {time.perf_counter() - t0:.1f} s; run `matchmaker reindex` to build the matching index now.")
+    if demo is not None:
+        s = demo
+        click.echo(f"Loaded {s.firms} firms, {s.offerings} offerings, {s.needs} needs and {s.users} accounts, "
+                   f"{s.requests} requests for quotation and {s.deals} deals.")
+        click.echo(f"Demo logins: organizer@{DEMO_DOMAIN}, admin@{DEMO_DOMAIN}, <firm-key>@{DEMO_DOMAIN}; "
+                   f"password {DEMO_PASSWORD}")
 
 
 @click.command("create-user")
@@ -83,17 +103,44 @@ def create_user(email: str, name: str, role: str, firm_id: int | None, locale: s
 
 @click.command("reindex")
 def reindex() -> None:
-    """Rebuild the matching index from the database, and make every server process rebuild its own."""
+    """Rebuild the matching index from the database and write the machine's index snapshot, which every
+    server process then maps instead of building its own. Progress goes to stderr."""
     import time
 
-    from .search.index import MatchIndex, engine_settings, request_rebuild
+    from .matching import snapshot
+    from .search.index import MatchIndex, engine_settings, request_rebuild, snapshot_root
+    from .search.text import fill_missing
+
+    def progress(message: str) -> None:
+        click.echo(f"reindex: {message} ({time.perf_counter() - t0:.1f} s)", err=True)
 
     t0 = time.perf_counter()
+    filled = fill_missing(db.session)
+    if filled:
+        progress(f"directory search text computed for {filled} firms")
+    root = snapshot_root()
     index = MatchIndex.create(engine_settings())
-    index.rebuild()
-    request_rebuild()
+    index.snapshot_dir = root
+    if root:
+        progress(f"waiting for the snapshot lock in {root}")
+    with snapshot.build_lock(root) if root else _nothing():
+        progress("reading firms, offerings and needs and building the index")
+        index.rebuild()
+        progress(f"built {len(index.supply)} supplier records and {len(index.demand)} open needs")
+        index.rebuild_mark = request_rebuild(keep_after=index.last_change if root else None)
+        if root:
+            progress("writing the snapshot")
+            index.save_snapshot(locked=True)
+    where = f"snapshot in {root}; running servers map it on their next request" if root else \
+        "no snapshot (MATCHMAKER_INDEX_SNAPSHOT is empty); running servers rebuild on their next request"
     click.echo(f"Indexed {len(index.supply)} supplier records and {len(index.demand)} open needs "
-               f"in {time.perf_counter() - t0:.1f} s; running servers rebuild on their next request.")
+               f"in {time.perf_counter() - t0:.1f} s; {where}.")
+
+
+def _nothing():
+    from contextlib import nullcontext
+
+    return nullcontext()
 
 
 @click.command("tick")

@@ -98,6 +98,8 @@ def default_config(instance_path: str) -> dict:
         "MATCHMAKER_LOGIN_ADDRESS_LIMIT": "60 per minute;300 per hour",
         "MATCHMAKER_PASSWORD_RESET_LIMIT": "5 per hour",
         "MATCHMAKER_SCHEDULER_TIME_LIMIT": 20,
+        # The matching index snapshot every worker of a machine maps (search/index.py); "" turns it off.
+        "MATCHMAKER_INDEX_SNAPSHOT": str(Path(instance_path) / "index-snapshot"),
     }
 
 
@@ -109,6 +111,8 @@ def load_config(app, config: dict | None) -> None:
             app.config[key] = _loads(value)
     if config:
         app.config.update(config)
+    if app.config.get("TESTING") and "MATCHMAKER_INDEX_SNAPSHOT" not in (config or {}):
+        app.config["MATCHMAKER_INDEX_SNAPSHOT"] = ""  # tests share no snapshot unless they ask for one
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
 

@@ -151,7 +151,20 @@ class Firm(db.Model):
     # A deleted firm keeps an anonymised row for the records other firms need (past meetings, deals).
     deleted_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow,
+                                                       index=True)
+    # Made up by `matchmaker seed-demo --synthetic N` to try the site at scale; never a real firm.
+    synthetic: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # What the directory's keyword filter reads: names, descriptions, tags and equipment folded by the
+    # engine's normaliser, plus the vocabulary's concept keys (search/text.py keeps it current).
+    search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+
+    __table_args__ = (
+        # a trigram index for LIKE '%...%' on PostgreSQL (pg_trgm); elsewhere a plain index (unused by
+        # LIKE '%...%', kept so that every database has the same schema)
+        sa.Index("ix_firms_search_text_trgm", "search_text", postgresql_using="gin",
+                 postgresql_ops={"search_text": "gin_trgm_ops"}),
+    )
 
     members: so.Mapped[list[User]] = so.relationship(back_populates="firm")
     facets: so.Mapped[list[FirmFacet]] = so.relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -285,3 +298,8 @@ class ChangeLog(db.Model):
     entity_id: so.Mapped[int] = so.mapped_column()
     op: so.Mapped[str] = so.mapped_column(sa.String(10))  # upsert | delete
     at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+# The trigram index needs PostgreSQL's pg_trgm extension (a contrib module shipped with PostgreSQL).
+sa.event.listen(Firm.__table__, "before_create",
+                sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))

@@ -1,6 +1,8 @@
 """Sign-in, roles and HTTP hardening."""
 from __future__ import annotations
 
+import os
+
 import unicodedata
 from functools import wraps
 from urllib.parse import urlsplit
@@ -185,6 +187,19 @@ def verified_required(view):
     return wrapped
 
 
+def _bound_behind_a_proxy(args: list[str]) -> bool:
+    """Whether a server's command line binds a loopback address or a Unix socket (only a proxy reaches it)."""
+    binds = []
+    for i, a in enumerate(args):
+        if a in ("-b", "--bind", "--socket", "--http") and i + 1 < len(args):
+            binds.append(args[i + 1])
+        elif a.startswith(("--bind=", "--socket=", "--http=")):
+            binds.append(a.split("=", 1)[1])
+        elif a.startswith("-b") and len(a) > 2:
+            binds.append(a[2:])
+    return any(b.startswith(("127.", "localhost", "unix:", "[::1]", "/")) for b in binds)
+
+
 def warn_about_deployment(app) -> None:
     """Say so, loudly and once, when the site runs in a way that quietly weakens its protection."""
     import sys
@@ -197,6 +212,11 @@ def warn_about_deployment(app) -> None:
             "production section).")
     if app.config.get("MATCHMAKER_PROXY_FIX"):
         return
+    if multi_process and _bound_behind_a_proxy(sys.argv[1:] + os.environ.get("GUNICORN_CMD_ARGS", "").split()):
+        app.logger.warning(
+            "MATCHMAKER_PROXY_FIX is not set, but the server listens on a loopback address or a socket, as it does "
+            "behind a reverse proxy: then every client looks like the proxy and the whole city shares one client's "
+            "rate limits (60 searches a minute). Set MATCHMAKER_PROXY_FIX=true behind a proxy (README, production).")
     warned: list[bool] = []
 
     @app.before_request

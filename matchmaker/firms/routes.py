@@ -14,6 +14,7 @@ from ..i18n import current_locale
 from ..models import Firm, FirmFacet, Need, Offering, utcnow
 from ..security import get_or_404, require_own_firm
 from ..search.service import needs_for_firm, suppliers_for_need
+from ..search.text import keyword_filter
 from .forms import DirectoryForm, FirmForm
 from .service import apply_location, city_error
 
@@ -37,13 +38,7 @@ def directory():
     if form.validate():
         q = (form.q.data or "").strip()
         if q:
-            like = like_pattern(q)
-            query = query.where(sa.or_(
-                Firm.name.ilike(like, escape="\\"), Firm.name_en.ilike(like, escape="\\"), Firm.name_kana.ilike(like, escape="\\"),
-                Firm.description_ja.ilike(like, escape="\\"), Firm.description_en.ilike(like, escape="\\"),
-                sa.exists().where(FirmFacet.firm_id == Firm.id, FirmFacet.kind.in_(["tag", "equipment"]),
-                                  FirmFacet.value.ilike(like, escape="\\")),
-            ))
+            query = query.where(keyword_filter(Firm.search_text, q))
         city = (form.city.data or "").strip()
         if city:
             place = reference.find_place(city, "JP")

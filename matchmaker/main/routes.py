@@ -2,26 +2,47 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import Blueprint, render_template
 
 from .. import locality
 from ..extensions import db
-from ..models import Firm, Need, Offering
+from ..models import ChangeLog, Firm, Need, Offering
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def index():
-    needs = db.session.scalars(sa.select(Need).where(Need.status == "open").order_by(Need.created_at.desc(), Need.id.desc()).limit(6)).all()
-    offerings = db.session.scalars(sa.select(Offering).where(Offering.status == "active").order_by(Offering.created_at.desc(), Offering.id.desc()).limit(6)).all()
+    needs = db.session.scalars(sa.select(Need).where(Need.status == "open").options(so.selectinload(Need.firm))
+                               .order_by(Need.created_at.desc(), Need.id.desc()).limit(6)).all()
+    offerings = db.session.scalars(sa.select(Offering).where(Offering.status == "active")
+                                   .options(so.selectinload(Offering.firm))
+                                   .order_by(Offering.created_at.desc(), Offering.id.desc()).limit(6)).all()
+    return render_template("main/index.html", needs=needs, offerings=offerings, stats=_stats())
+
+
+_stats_cache: dict[str, tuple[int, dict[str, int]]] = {}  # database URL -> (change-log position, counts)
+
+
+def _stats() -> dict[str, int]:
+    """The home page's four counts, counted again only when matchable data changed (every change to
+    firms, offerings and needs writes a change-log row): one indexed max() per request otherwise."""
+    position = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(ChangeLog.id), 0)))
+    key = str(db.engine.url)
+    hit = _stats_cache.get(key)
+    if hit is not None and hit[0] == position:
+        return hit[1]
     stats = {
         "firms": db.session.scalar(sa.select(sa.func.count(Firm.id))) or 0,
         "japan_firms": db.session.scalar(sa.select(sa.func.count(Firm.id)).where(Firm.country == locality.home_country())) or 0,
         "open_needs": db.session.scalar(sa.select(sa.func.count(Need.id)).where(Need.status == "open")) or 0,
         "offerings": db.session.scalar(sa.select(sa.func.count(Offering.id)).where(Offering.status == "active")) or 0,
     }
-    return render_template("main/index.html", needs=needs, offerings=offerings, stats=stats)
+    if len(_stats_cache) > 8:  # bounded: one entry per database the process serves
+        _stats_cache.clear()
+    _stats_cache[key] = (position, stats)
+    return stats
 
 
 @bp.route("/about")

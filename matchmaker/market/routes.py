@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -69,7 +70,8 @@ def browse(kinds: str):
     kind = _kind(kinds)
     q = clean_query(request.args.get("q"))
     query = (sa.select(kind.model).join(Firm, Firm.id == kind.model.firm_id)
-             .where(kind.model.status == kind.open_status, Firm.public()))
+             .where(kind.model.status == kind.open_status, Firm.public())
+             .options(so.selectinload(kind.model.firm)))
     if q:
         like = like_pattern(q)
         query = query.where(sa.or_(kind.model.title.ilike(like, escape="\\"), kind.model.description.ilike(like, escape="\\")))

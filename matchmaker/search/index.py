@@ -1,16 +1,21 @@
 """The matching index's lifecycle inside a server process.
 
-Built on first use from the database, then kept current incrementally: every request that
-needs it first applies the `change_log` rows this process has not seen (one cheap
-`max(id)` query when nothing changed). Several gunicorn workers each keep their own copy
-and each notice changes the same way. `matchmaker reindex` writes a `rebuild` row that makes
-every process rebuild from scratch on its next use.
+On first use a process maps the machine's index snapshot (matching/snapshot.py, under
+MATCHMAKER_INDEX_SNAPSHOT) and applies the `change_log` rows written since; only when there is
+no usable snapshot does it build from the database, and then it writes one for the others
+(under the snapshot's build lock: one builder per machine, the other workers wait for it). Then it
+is kept current incrementally: every request that needs it first applies the rows this process
+has not seen (one cheap `max(id)` query when nothing changed). `matchmaker reindex` builds,
+writes a `rebuild` row and the snapshot; each process then maps the new snapshot instead of
+building its own.
 
 Two engines: `supply` holds firm profiles and active offerings (what buyers search), `demand`
 holds open needs (what suppliers can answer).
 """
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,7 +25,7 @@ import sqlalchemy.orm as so
 from flask import current_app
 
 from ..extensions import db
-from ..matching import Engine, Settings
+from ..matching import Engine, Settings, snapshot
 from ..models import ChangeLog, Firm, Need, Offering
 from .records import firm_record, need_record, offering_record
 
@@ -34,6 +39,8 @@ class MatchIndex:
     build_seconds: float = 0.0
     owners: dict[str, set[str]] = field(default_factory=dict)  # firm id -> record ids in either engine
     lock: threading.RLock = field(default_factory=threading.RLock)
+    snapshot_dir: str = ""  # where this machine's snapshot lives ("" = none)
+    rebuild_mark: int = 0  # `rebuild` rows up to this id are satisfied by the data held
 
     # ------------------------------------------------------------------ building
 
@@ -97,9 +104,11 @@ class MatchIndex:
                 sa.select(ChangeLog.id, ChangeLog.entity, ChangeLog.entity_id, ChangeLog.op)
                 .where(ChangeLog.id > self.last_change, ChangeLog.id <= latest).order_by(ChangeLog.id)
             ).all()
-            if any(r.op == "rebuild" for r in rows) or (rows and rows[0].id != self.last_change + 1 and self._pruned()):
-                self.rebuild()
-                return len(rows)
+            rebuilds = [r.id for r in rows if r.op == "rebuild" and r.id > self.rebuild_mark]
+            if rebuilds or (rows and rows[0].id != self.last_change + 1 and self._pruned()):
+                if self._reload(max(rebuilds, default=latest)):
+                    return len(rows) + self.refresh()
+                return 0  # a snapshot is being written: keep answering from this one meanwhile
             firms: set[int] = set()
             offerings: set[int] = set()
             needs: set[int] = set()
@@ -113,6 +122,51 @@ class MatchIndex:
                 self._apply_need(nid)
             self.last_change = latest
             return len(rows)
+
+    # ------------------------------------------------------------------ snapshots
+
+    def _reload(self, needed: int) -> bool:
+        """Take the machine's snapshot if it satisfies the rebuild row `needed`, else build (and write
+        one) unless another process is writing one now (False: try again on a later request)."""
+        if self.snapshot_dir:
+            fresh = _load_snapshot(self.snapshot_dir, self.supply.settings, self.supply.vocabulary, needed)
+            if fresh is not None:
+                self._take(fresh)
+                return True
+            if snapshot.is_building(self.snapshot_dir):
+                return False
+            with snapshot.build_lock(self.snapshot_dir):
+                fresh = _load_snapshot(self.snapshot_dir, self.supply.settings, self.supply.vocabulary, needed)
+                if fresh is not None:
+                    self._take(fresh)
+                    return True
+                self.rebuild()
+                self.rebuild_mark = max(self.last_change, needed)
+                self.save_snapshot(locked=True)
+            return True
+        self.rebuild()
+        self.rebuild_mark = max(self.last_change, needed)
+        return True
+
+    def _take(self, other: "MatchIndex") -> None:
+        self.supply, self.demand, self.owners = other.supply, other.demand, other.owners
+        self.last_change, self.rebuild_mark = other.last_change, other.rebuild_mark
+        self.built_at, self.build_seconds = other.built_at, other.build_seconds
+
+    def save_snapshot(self, locked: bool = False) -> None:
+        """Write this index as the machine's snapshot (the caller may already hold the build lock)."""
+        if not self.snapshot_dir:
+            return
+        with self.lock:
+            if locked:
+                self._save()
+            else:
+                with snapshot.build_lock(self.snapshot_dir):
+                    self._save()
+
+    def _save(self) -> None:
+        snapshot.save(self.snapshot_dir, {"supply": self.supply, "demand": self.demand}, self.last_change,
+                      extra={"owners": self.owners, "rebuild_mark": self.rebuild_mark})
 
     def _pruned(self) -> bool:
         oldest = db.session.scalar(sa.select(sa.func.min(ChangeLog.id)))
@@ -176,24 +230,83 @@ def engine_settings() -> Settings:
 
 
 def get_index() -> MatchIndex:
-    """This process's index for the current app, built on first use and brought up to date."""
+    """This process's index for the current app: mapped from the snapshot (or built) on first use, and
+    brought up to date."""
     state = current_app.extensions.get("matchmaker_index")
     if state is None:
         with _lock:
             state = current_app.extensions.get("matchmaker_index")
             if state is None:
-                state = MatchIndex.create(engine_settings())
-                state.rebuild()
+                state = start_index()
                 current_app.extensions["matchmaker_index"] = state
                 return state
     state.refresh()
     return state
 
 
-def request_rebuild() -> None:
-    """Ask every process to rebuild (used by `matchmaker reindex`); old log rows are pruned."""
+def start_index() -> MatchIndex:
+    """A new index for this process: the snapshot and the changes since, or a build (writing a snapshot)."""
+    settings = engine_settings()
+    root = snapshot_root()
+    state = MatchIndex.create(settings)
+    state.snapshot_dir = root
+    if root:
+        t0 = time.perf_counter()
+        fresh = _load_snapshot(root, settings, state.supply.vocabulary, 0)
+        if fresh is not None:
+            fresh.snapshot_dir = root
+            log.info("matching index: mapped the snapshot at change %d in %.1f s", fresh.last_change,
+                     time.perf_counter() - t0)
+            fresh.refresh()
+            return fresh
+    if not state._reload(0):
+        # another process of this machine is writing the snapshot: wait for it, then map it
+        with snapshot.build_lock(root):
+            pass
+        state._reload(0)
+    return state
+
+
+def snapshot_root() -> str:
+    """This database's snapshot folder under MATCHMAKER_INDEX_SNAPSHOT ("" when snapshots are off): one
+    folder per database, so that a server never maps the index of another database."""
+    import hashlib
+
+    base = current_app.config.get("MATCHMAKER_INDEX_SNAPSHOT") or ""
+    if not base:
+        return ""
+    url = db.engine.url.render_as_string(hide_password=True)
+    return os.path.join(base, hashlib.sha256(url.encode()).hexdigest()[:16])
+
+
+def _load_snapshot(root: str, settings: Settings, vocabulary, needed: int) -> MatchIndex | None:
+    """The snapshot under `root` as an index, if it is usable and satisfies the rebuild row `needed`."""
+    try:
+        engines, position, extra = snapshot.load(root, settings=settings, vocabulary=vocabulary)
+    except snapshot.SnapshotError as e:
+        if not snapshot.is_building(root):
+            log.warning("matching index: %s; building the index from the database", e)
+        return None
+    mark = max(int(extra.get("rebuild_mark", 0)), position)
+    if mark < needed:
+        return None
+    state = MatchIndex(supply=engines["supply"], demand=engines["demand"], last_change=position,
+                       owners=extra.get("owners", {}), built_at=time.time(), snapshot_dir=root, rebuild_mark=mark)
+    return state
+
+
+def request_rebuild(keep_after: int | None = None) -> int:
+    """Ask every process to rebuild (used by `matchmaker reindex`); returns the id of the `rebuild` row.
+
+    Rows up to `keep_after` (the position of the snapshot being written) are pruned, the later ones
+    kept for the processes that map it; without a snapshot every older row goes."""
     row = ChangeLog(entity="all", entity_id=0, op="rebuild")
     db.session.add(row)
     db.session.flush()
-    db.session.execute(sa.delete(ChangeLog).where(ChangeLog.id < row.id))
+    limit = row.id if keep_after is None else min(keep_after + 1, row.id)
+    db.session.execute(sa.delete(ChangeLog).where(ChangeLog.id < limit))
     db.session.commit()
+    return row.id
+
+
+log = logging.getLogger(__name__)

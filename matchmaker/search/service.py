@@ -6,9 +6,12 @@ firms, offerings and needs for the templates, and applies the rules that need th
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from .. import locality, reference
@@ -114,42 +117,70 @@ def suppliers_for_need(need: Need, top: int = 10) -> SupplierResults:
 
 def needs_for_offering(offering: Offering, top: int = 10) -> list[Hit]:
     """Open needs this offering can answer."""
-    return _answerable(offering.firm, offering_query(offering), {f"o{offering.id}"}, top)
+    return [h for h, _m in _answerable(offering.firm, offering_query(offering), {f"o{offering.id}"}, top)]
 
 
 def needs_for_firm(firm: Firm, top: int = 10) -> list[Hit]:
-    """Open needs the firm as a whole (profile or any offering) can answer: the dashboard's list."""
+    """Open needs the firm as a whole (profile or any offering) can answer: the dashboard's list.
+
+    Worked out once per firm and index state: kept (a bounded cache per process) until any change
+    to matchable data is applied to the index, the firm's own included."""
     index = get_index()
-    return _answerable(firm, firm_query(firm), index.owned_by(firm.id), top)
+    key = (str(db.engine.url), firm.id, top, index.last_change, id(index.supply))
+    with _answerable_lock:
+        found = _answerable_cache.get(key)
+        if found is not None:
+            _answerable_cache.move_to_end(key)
+    if found is None:
+        found = [(h.need.id, h.score, m, h.strength) for h, m in _answerable(firm, firm_query(firm),
+                                                                           index.owned_by(firm.id), top)]
+        with _answerable_lock:
+            _answerable_cache[key] = found
+            while len(_answerable_cache) > ANSWERABLE_CACHE_SIZE:
+                _answerable_cache.popitem(last=False)
+    needs = {n.id: n for n in db.session.scalars(sa.select(Need).where(Need.id.in_([f[0] for f in found]))
+                                                 .options(so.selectinload(Need.firm)))} if found else {}
+    return [Hit(firm=needs[nid].firm, score=score, reasons=_reasons(m), need=needs[nid], strength=strength)
+            for nid, score, m, strength in found if nid in needs]
 
 
 # How many candidate needs are checked in the need's own direction (see _answerable).
 ANSWERABLE_POOL = 40
+ANSWERABLE_CACHE_SIZE = 2048  # firms' lists kept per process (each a few needs' ids, scores and reasons)
+_answerable_cache: OrderedDict[tuple, list] = OrderedDict()
+_answerable_lock = threading.Lock()
 
 
-def _answerable(firm: Firm, query: Query, own_ids: set[str], top: int) -> list[Hit]:
-    """Needs for which this firm would itself be recommended as a supplier.
+def _answerable(firm: Firm, query: Query, own_ids: set[str], top: int) -> list[tuple[Hit, object]]:
+    """Needs for which this firm would itself be recommended as a supplier, with the engine's match.
 
     The engine is calibrated for a need looking for suppliers, so the direction is kept: the
     needs index only proposes candidates (shared words and concepts), then each candidate need
     searches the suppliers exactly as on its own page, and counts when one of `own_ids` comes
     back. The need's required certifications, scope and distance thus apply as they do there.
+    Candidates are checked without reasons; only the needs shown are searched again to explain them.
     """
     index = get_index()
     min_score = float(current_app.config["MATCHMAKER_ANSWERABLE_MIN_SCORE"])
     pool = index.demand.candidates(query)[:ANSWERABLE_POOL]
-    needs = {f"n{n.id}": n for n in db.session.scalars(sa.select(Need).where(Need.id.in_([int(i[1:]) for i in pool])))} if pool else {}
-    hits: list[Hit] = []
+    needs = {f"n{n.id}": n for n in db.session.scalars(
+        sa.select(Need).where(Need.id.in_([int(i[1:]) for i in pool])).options(so.selectinload(Need.firm)))} if pool else {}
+    found: list[tuple[float, int, Need]] = []
     for rid in pool:
         need = needs.get(rid)
         if need is None or not need.is_open or need.firm_id == firm.id or not _scope_allows(need, firm):
             continue
-        mine = [m for m in index.supply.search(need_query(need), top=50, explain=True)
+        mine = [m for m in index.supply.search(need_query(need), top=50, explain=False)
                 if m.id in own_ids and m.score >= min_score]
         if mine:
-            hits.append(Hit(firm=need.firm, score=mine[0].score, reasons=_reasons(mine[0]), need=need,
-                            strength=mine[0].strength))
-    return sorted(hits, key=lambda h: (-h.score, h.need.id))[:top]
+            found.append((mine[0].score, need.id, need))
+    hits: list[tuple[Hit, object]] = []
+    for _score, _nid, need in sorted(found, key=lambda t: (-t[0], t[1]))[:top]:
+        mine = [m for m in index.supply.search(need_query(need), top=50, explain=True) if m.id in own_ids]
+        if mine:
+            hits.append((Hit(firm=need.firm, score=mine[0].score, reasons=_reasons(mine[0]), need=need,
+                             strength=mine[0].strength), mine[0]))
+    return hits
 
 
 def _scope_allows(need: Need, supplier: Firm) -> bool:

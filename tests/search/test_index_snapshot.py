@@ -1,0 +1,57 @@
+"""Server processes share the machine's index snapshot: mapped at start, changes since applied, a corrupt
+one rebuilt with a log line, `matchmaker reindex` writing the one every process then maps."""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+from flask import current_app
+
+from matchmaker.extensions import db
+from matchmaker.matching import snapshot
+from matchmaker.search.index import get_index, snapshot_root
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    return {"MATCHMAKER_INDEX_SNAPSHOT": str(tmp_path / "index-snapshot")}
+
+
+def fresh_process() -> None:
+    current_app.extensions.pop("matchmaker_index", None)
+
+
+def test_processes_map_the_snapshot_and_apply_later_changes(app, make, runner, caplog):
+    root = snapshot_root()
+    assert root.startswith(current_app.config["MATCHMAKER_INDEX_SNAPSHOT"])
+    plater = make.firm(name="辻堂めっき工業", tags=["無電解ニッケルめっき"])
+    caplog.set_level(logging.INFO, logger="matchmaker.search.index")
+    first = get_index()  # no snapshot yet: built from the database, and written for the others
+    assert "no index snapshot" in caplog.text and f"f{plater.id}" in first.supply
+    folder, manifest = snapshot.current(root)
+    fresh_process()
+    later = make.firm(name="鵠沼アルマイト", tags=["アルマイト"])
+    caplog.clear()
+    second = get_index()  # another process: maps it, then applies the change written since
+    assert "mapped the snapshot" in caplog.text
+    assert isinstance(second.supply.index.col_rows, np.memmap)
+    assert f"f{later.id}" in second.supply and f"f{plater.id}" in second.supply
+    assert second.owned_by(plater.id) == {f"f{plater.id}"}
+
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "writing the snapshot" in result.output  # progress (stderr, mixed in by the runner)
+    assert snapshot.current(root)[0] != folder
+    second.refresh()  # the rebuild row: the new snapshot is mapped, not built again here
+    assert isinstance(second.supply.index.col_rows, np.memmap) and f"f{later.id}" in second.supply
+
+    # a corrupt snapshot is never served: it is rebuilt, with a log line saying why
+    folder, manifest = snapshot.current(root)
+    (folder / "supply.col_rows.npy").write_bytes(b"\x93NUMPY broken")
+    fresh_process()
+    caplog.clear()
+    third = get_index()
+    assert "col_rows.npy is missing or corrupt" in caplog.text
+    assert f"f{later.id}" in third.supply
+    snapshot.current(root)  # a whole one again

@@ -1,0 +1,94 @@
+"""Pages at scale: the SQL statements of the main pages do not grow with the data (no N+1), and the
+directory's keyword filter reads the engine-folded search column (メッキ = めっき = 鍍金)."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from matchmaker.extensions import db
+
+from .conftest import text
+
+
+@pytest.fixture
+def app_config():
+    return {"MATCHMAKER_PAGE_SIZE": 200}  # one page holds every demo firm a keyword finds
+
+
+class Statements:
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, *args):
+        self.n += 1
+
+
+def statements(client, url: str) -> int:
+    counter = Statements()
+    sa.event.listen(db.engine, "before_cursor_execute", counter)
+    try:
+        r = client.get(url)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", counter)
+    assert r.status_code == 200, url
+    return counter.n
+
+
+def grow(make, k: int, start: int) -> None:
+    """k more firms, each with tags, an offering and an open need that the member's firm can answer."""
+    for i in range(start, start + k):
+        firm = make.firm(name=f"相模めっき工業{i}", industries=["2464"], tags=["めっき", "NC旋盤"], languages=["ja"],
+                         certifications=["ISO 9001"], equipment=["自動めっきライン"])
+        make.offering(firm, title="無電解ニッケルめっき", description="SUS・アルミ部品のめっき加工")
+        make.need(firm, title="SUS304シャフトのNC旋盤加工", description="φ10 月500本")
+
+
+PAGES = ["/", "/firms/?q=めっき", "/firms/?q=めっき&industry=E&area=local&language=ja", "/firms/mine",
+         "/search/suppliers?q=無電解ニッケルめっき", "/needs/", "/offerings/", "/fairs/"]
+
+
+def test_main_pages_issue_the_same_statements_at_two_sizes(app, make, world, client_as):
+    client = client_as("member")
+    own_need = f"/needs/{world['need']}"
+    grow(make, 2, 0)
+    for url in PAGES + [own_need]:  # warm: the index built, caches filled
+        client.get(url)
+    small = {url: statements(client, url) for url in PAGES + [own_need]}
+    grow(make, 6, 2)
+    for url in PAGES + [own_need]:
+        client.get(url)  # the index applies the new rows
+    large = {url: statements(client, url) for url in PAGES + [own_need]}
+    grew = {url: (small[url], large[url]) for url in small if large[url] > small[url]}
+    assert not grew, f"statements grow with the data (N+1): {grew}"
+    assert small["/"] <= 12, small
+
+
+@pytest.fixture
+def demo_firms(app):
+    from matchmaker.demo.loader import _firm, read_demo_firms
+
+    for rec in read_demo_firms():
+        db.session.add(_firm(rec))
+    db.session.commit()
+
+
+def names(client, q: str) -> set[str]:
+    from matchmaker.models import Firm
+
+    html = text(client.get("/firms/", query_string={"q": q}))
+    return {f.name for f in db.session.scalars(sa.select(Firm)) if f.name in html}
+
+
+def test_directory_keyword_folds_kana_width_and_reads_concepts(demo_firms, client):
+    from matchmaker.models import Firm
+
+    plating = names(client, "めっき")
+    assert len(plating) >= 2
+    assert names(client, "メッキ") == plating  # katakana folded like the engine folds it
+    assert names(client, "ﾒｯｷ") == plating  # half width too
+    assert plating <= names(client, "鍍金")  # the vocabulary's concept: 鍍金 = めっき
+    aluminium_machining = names(client, "アルミ 切削")
+    assert aluminium_machining, "no firm found for アルミ 切削"
+    for firm in db.session.scalars(sa.select(Firm).where(Firm.name.in_(aluminium_machining))):
+        assert any(w in firm.search_text for w in ("あるみ", "alumin")), firm.name
+    assert names(client, "存在しない工程ですよ") == set()
