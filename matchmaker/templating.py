@@ -51,6 +51,12 @@ def init_templating(app) -> None:
         return ind.label(current_locale()) if ind else code
 
     @app.template_global()
+    def industry_tree_url() -> str:
+        from .main.routes import industry_tree_url as url
+
+        return url(current_locale())
+
+    @app.template_global()
     def language_label(code: str) -> str:
         return reference.language_name(code, current_locale())
 

@@ -90,7 +90,7 @@ def register():
         return redirect(url_for("firms.dashboard"))
     form = RegisterForm()
     form.country.choices = options(reference.country_choices(current_locale()))
-    form.industries.choices = options(reference.industry_choices(current_locale()))
+    form.industries.choices = reference.industry_select_choices(current_locale(), form.industries.data)
     if request.method == "GET":
         form.locale.data = current_locale()
     if form.validate_on_submit():

@@ -21,6 +21,8 @@ class FirmForm(FlaskForm):
     prefecture = StringField(_l("Prefecture / region"), validators=[Optional(), Length(max=100), no_control_chars])
     city = StringField(_l("City / municipality"), validators=[DataRequired(), Length(max=100), no_control_chars])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300), no_control_chars])
+    # Optional fine adjustment (the page keeps it under "Advanced"); by default the position is the
+    # municipality's centre (service.apply_location).
     latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(min=-90, max=90)])
     longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(min=-180, max=180)])
     employees = SelectField(_l("Employees"), choices=options([("", "—")] + [(e, e) for e in EMPLOYEE_RANGES]), validators=[Optional()])

@@ -15,7 +15,7 @@ from ..models import Firm, FirmFacet, Need, Offering, utcnow
 from ..security import get_or_404, require_own_firm
 from ..search.service import needs_for_firm, suppliers_for_need
 from .forms import DirectoryForm, FirmForm
-from .service import apply_location, city_error
+from .service import apply_location, city_error, has_own_coordinates
 
 bp = Blueprint("firms", __name__)
 
@@ -29,7 +29,7 @@ def _has_facet(kind: str, values) -> sa.ColumnElement:
 def directory():
     loc = current_locale()
     form = DirectoryForm(request.args)
-    form.industry.choices = options([("", _("All industries"))] + reference.industry_choices(loc, levels=("major", "middle", "minor")))
+    form.industry.choices = options([("", _("All industries"))] + reference.industry_filter_choices(loc, request.args.get("industry", "")))
     form.language.choices = options([("", _("Any language"))] + reference.language_choices(loc))
     form.area.choices = options([("", _("Anywhere")), ("local", _("Local (near the city)")), ("domestic", _("Japan")),
                          ("overseas", _("Overseas"))])
@@ -90,8 +90,12 @@ def edit(firm_id: int):
     require_own_firm(firm.id)
     loc = current_locale()
     form = FirmForm(obj=firm)
+    if not form.is_submitted() and not has_own_coordinates(firm):
+        # The position comes from the municipality: the fine adjustment starts empty, so a new
+        # municipality moves it too.
+        form.latitude.data = form.longitude.data = None
     form.country.choices = options(reference.country_choices(loc))
-    form.industries.choices = options(reference.industry_choices(loc))
+    form.industries.choices = reference.industry_select_choices(loc, form.industries.data)
     languages = reference.language_choices(loc)
     for code in firm.languages:  # keep any language the firm already has
         if code not in dict(languages):
