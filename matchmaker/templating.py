@@ -57,6 +57,11 @@ def init_templating(app) -> None:
         return url(current_locale())
 
     @app.template_global()
+    def legal_title(kind: str) -> str:
+        return {"terms": _("Terms of use"), "privacy": _("Privacy policy"),
+                "operator": _("Operator and contact")}.get(kind, kind)
+
+    @app.template_global()
     def language_label(code: str) -> str:
         return reference.language_name(code, current_locale())
 

@@ -95,11 +95,13 @@ def delete_user(user: User) -> None:
     from ..fairs.models import Fair
     from ..notifications.models import EmailPreference, Notification
     from ..idempotency import FormSubmission
+    from ..legal.models import LegalAcceptance, LegalDocument
 
     uid = user.id
-    for model in (UserSession, AccountToken, FormSubmission, Notification, EmailPreference, Alert):
+    for model in (UserSession, AccountToken, FormSubmission, Notification, EmailPreference, Alert, LegalAcceptance):
         db.session.execute(sa.delete(model).where(model.user_id == uid))
     db.session.execute(sa.update(Fair).where(Fair.created_by_id == uid).values(created_by_id=None))
+    db.session.execute(sa.update(LegalDocument).where(LegalDocument.created_by_id == uid).values(created_by_id=None))
     db.session.delete(user)
 
 
