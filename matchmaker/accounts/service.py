@@ -125,6 +125,9 @@ def delete_firm(firm: Firm) -> None:
         for row in db.session.scalars(sa.select(model).where(model.firm_id == firm.id)):
             db.session.delete(row)
     db.session.execute(sa.delete(Notification).where(Notification.firm_id == firm.id))
+    from ..files.media import remove_all
+
+    remove_all(firm.id)  # logo, photos, catalogue (their bytes once this commits)
     firm.facets = []
     firm.name, firm.name_en, firm.name_kana = "（削除された企業）", "(deleted firm)", ""
     firm.description_ja = firm.description_en = firm.website = firm.address = ""

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import locality, reference
 from ..extensions import db
+from ..files.media import of_firm as media_of_firm
 from ..formfields import like_pattern, options, page_number
 from ..forms import EmptyForm
 from ..i18n import current_locale
@@ -80,7 +81,9 @@ def view(firm_id: int):
     offerings = [o for o in firm.offerings if o.is_open]
     needs = [n for n in firm.needs if n.is_open]
     can_edit = current_user.is_authenticated and current_user.can_edit_firm(firm)
-    return render_template("firms/view.html", firm=firm, offerings=offerings, needs=needs, can_edit=can_edit)
+    contacts = sorted((m for m in firm.members if m.is_contact and m.active), key=lambda m: m.id)
+    return render_template("firms/view.html", firm=firm, offerings=offerings, needs=needs, can_edit=can_edit,
+                           media=media_of_firm(firm.id), contacts=contacts)
 
 
 @bp.route("/<int:firm_id>/edit", methods=["GET", "POST"])
@@ -89,7 +92,9 @@ def edit(firm_id: int):
     firm = get_or_404(Firm, firm_id)
     require_own_firm(firm.id)
     loc = current_locale()
-    form = FirmForm(obj=firm)
+    members = sorted((m for m in firm.members if m.active), key=lambda m: m.id)
+    form = FirmForm(obj=firm, data=None if request.method == "POST" else {
+        "contacts": [{"user_id": m.id, "shown": m.is_contact, "department": m.department} for m in members]})
     if not form.is_submitted() and not has_own_coordinates(firm):
         # The position comes from the municipality: the fine adjustment starts empty, so a new
         # municipality moves it too.
@@ -117,11 +122,19 @@ def edit(firm_id: int):
             firm.certifications = form.certifications.data
             firm.languages = form.languages.data
             apply_location(firm, keep_coordinates=form.latitude.data is not None)
+            by_id = {m.id: m for m in members}
+            for entry in form.contacts.entries:
+                member = by_id.get(entry.form.user_id.data)  # only this firm's members, whatever is posted
+                if member is not None:
+                    member.is_contact = bool(entry.form.shown.data)
+                    member.department = (entry.form.department.data or "").strip()
             firm.updated_at = utcnow()
             db.session.commit()
             flash(_("Your company profile has been saved."), "success")
             return redirect(url_for("firms.view", firm_id=firm.id))
-    return render_template("firms/edit.html", form=form, firm=firm, tag_suggestions=capability_suggestions(loc))
+    names = {m.id: m.name for m in members}
+    return render_template("firms/edit.html", form=form, firm=firm, tag_suggestions=capability_suggestions(loc),
+                           member_names=names)
 
 
 @bp.route("/mine")
