@@ -25,10 +25,12 @@
     this.multiple = select.multiple;
     this.max = parseInt(select.dataset.max || "0", 10) || 0;
     this.byCode = {};
+    this.nodes = [];  // in the classification's order (an object's keys would put "24" before "01")
     this.children = { "": [] };
     nodes.forEach(function (n) {
       var node = { code: n[0], parent: n[1], name: n[2], key: norm(n[0] + " " + n[2]) };
       self.byCode[node.code] = node;
+      self.nodes.push(node);
       (self.children[node.parent] = self.children[node.parent] || []).push(node);
     });
     this.browsing = "";  // the code whose children are listed when the search box is empty
@@ -140,14 +142,13 @@
 
   Picker.prototype.results = function () {
     var q = norm(this.input.value.trim());
-    var self = this;
     if (!q) return (this.children[this.browsing] || []).slice();
     var words = q.split(/\s+/);
     var out = [];
-    Object.keys(this.byCode).forEach(function (code) {
-      var node = self.byCode[code];
-      if (out.length < MAX_RESULTS && words.every(function (w) { return node.key.indexOf(w) !== -1; })) out.push(node);
-    });
+    for (var i = 0; i < this.nodes.length && out.length < MAX_RESULTS; i++) {
+      var node = this.nodes[i];
+      if (words.every(function (w) { return node.key.indexOf(w) !== -1; })) out.push(node);
+    }
     return out;
   };
 
