@@ -210,3 +210,17 @@ def test_contact_persons_without_addresses(client, auth, member, make):
     assert "@example.com" not in page
     r = client.post(f"/firms/{member.firm_id}/edit", data=data)
     assert r.status_code == 302 and "/account/login" in r.headers["Location"]
+
+
+def test_deleting_a_firm_removes_its_media(client, auth, member):
+    auth.login(member.email)
+    post_file(client, member.firm_id, "logo", "logo", (io.BytesIO(png()), "logo.png"))
+    post_file(client, member.firm_id, "catalogue", "catalogue", (io.BytesIO(PDF), "c.pdf"))
+    assert count(FirmMedia) == 2
+    from matchmaker.accounts.service import delete_firm
+
+    delete_firm(reload(Firm, member.firm_id))
+    db.session.commit()
+    assert count(FirmMedia) == 0
+    folder = client.application.config["MATCHMAKER_UPLOAD_FOLDER"]
+    assert not any(files for _, _, files in os.walk(folder)), "the deleted firm's files are still stored"

@@ -13,7 +13,7 @@ from .conftest import form_errors, reload, text
 from .test_firms import GOOD
 
 
-def test_tree_is_served_once_per_language_and_cached(client):
+def test_tree_is_served_once_per_language_and_cached(client, auth, member):
     page = text(client.get("/account/register"))
     url = re.search(r'data-source="([^"]+)"', page).group(1).replace("&amp;", "&")
     r = client.get(url)
@@ -30,9 +30,7 @@ def test_tree_is_served_once_per_language_and_cached(client):
     en = json.loads(client.get("/industries/en.json").data)
     assert dict((c, n) for c, _, n in en)["G"] == "Information and communications"
     assert client.get("/industries/xx.json").status_code == 404
-
-
-def test_tree_stays_cacheable_for_signed_in_users(client, auth, member):
+    # the same for everyone: signed-in users' copies stay cacheable too (their pages are not)
     auth.login(member.email)
     r = client.get("/industries/ja.json")
     assert r.status_code == 200 and "no-store" not in r.headers["Cache-Control"]
@@ -88,10 +86,7 @@ def test_position_comes_from_the_municipality(client, auth, member):
     assert client.post(f"/firms/{member.firm_id}/edit", data={**GOOD, "city": "鎌倉市"}).status_code == 302
     firm = reload(Firm, member.firm_id)
     assert firm.latitude == pytest.approx(reference.find_place("鎌倉市").lat)
-
-
-def test_adjusted_position_is_kept_and_shown_open(client, auth, member):
-    auth.login(member.email)
+    # a position set by hand is kept, and shown with the disclosure open
     r = client.post(f"/firms/{member.firm_id}/edit", data={**GOOD, "latitude": "35.3", "longitude": "139.5"})
     assert r.status_code == 302
     html = text(client.get(f"/firms/{member.firm_id}/edit"))
