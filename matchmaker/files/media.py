@@ -51,11 +51,14 @@ def _encode(img: Image.Image, side: int) -> Encoded:
     img = img.copy()
     img.thumbnail((side, side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    if img.mode in ("RGBA", "LA", "P") and "transparency" in img.info or img.mode in ("RGBA", "LA"):
+    transparent = img.mode in ("RGBA", "LA") or (img.mode == "P" and "transparency" in img.info)
+    if transparent:  # a logo on a clear background stays clear
         img = img.convert("RGBA")
-        img.save(out, "PNG", optimize=True)  # no exif= / pnginfo=: nothing but the pixels is written
+        img.info.clear()  # nothing the upload carried (EXIF, XMP, profiles, text chunks) is written again
+        img.save(out, "PNG", optimize=True)
         return Encoded(out.getvalue(), "image/png", img.width, img.height)
     img = img.convert("RGB")
+    img.info.clear()
     img.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return Encoded(out.getvalue(), "image/jpeg", img.width, img.height)
 
