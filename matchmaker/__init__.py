@@ -68,6 +68,7 @@ def register_models() -> None:
     from .alerts import models as alert_models  # noqa: F401
     from .deals import models as deal_models  # noqa: F401
     from .files import models as file_models  # noqa: F401
+    from .legal import models as legal_models  # noqa: F401
     from .rfq import models as rfq_models  # noqa: F401
     from .threads import models as thread_models  # noqa: F401
 
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from .alerts import bp as alerts_bp
     from .deals import bp as deals_bp
     from .files import bp as files_bp
+    from .legal import bp as legal_bp
     from .notifications import bp as notifications_bp
     from .rfq import bp as rfq_bp
     from .search import bp as search_bp
@@ -102,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(deals_bp, url_prefix="/deals")
     app.register_blueprint(files_bp, url_prefix="/files")
     app.register_blueprint(alerts_bp, url_prefix="/alerts")
+    app.register_blueprint(legal_bp, url_prefix="/legal")
 
 
 def register_errorhandlers(app: Flask) -> None:

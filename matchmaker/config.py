@@ -92,6 +92,12 @@ def default_config(instance_path: str) -> dict:
         "MATCHMAKER_UPLOAD_MAX_MB": 10,
         "MATCHMAKER_UPLOAD_MAX_FILES": 5,
         "MAX_CONTENT_LENGTH": 5 * 10 * 1024 * 1024 + 1024 * 1024,
+        # A firm's pictures and catalogue (files/media.py): per image, per catalogue, photos per firm, and the
+        # most pixels an uploaded image may have (decoding a huge image costs memory: a "pixel bomb").
+        "MATCHMAKER_MEDIA_IMAGE_MAX_MB": 10,
+        "MATCHMAKER_MEDIA_CATALOGUE_MAX_MB": 20,
+        "MATCHMAKER_MEDIA_MAX_PHOTOS": 8,
+        "MATCHMAKER_MEDIA_MAX_PIXELS": 40_000_000,
         # Days after a deal when its buyer is asked whether it was delivered and led to more business.
         "MATCHMAKER_DEAL_FOLLOWUP_DAYS": 90,
         "MATCHMAKER_RESET_PASSWORD_HOURS": 2,

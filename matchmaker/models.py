@@ -39,6 +39,9 @@ class User(UserMixin, db.Model):
     email_verified_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # As the firm's contact person: shown on the firm's page (name and department, never the address).
+    department: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    is_contact: so.Mapped[bool] = so.mapped_column(default=False)
 
     firm: so.Mapped[Firm | None] = so.relationship(back_populates="members")
 

@@ -61,15 +61,48 @@ def industry_path(code: str) -> list[Industry]:
     return list(reversed(path))
 
 
+def _code_order(code: str) -> tuple[bool, str]:
+    return (code.isalpha() is False, code)
+
+
 def industry_choices(locale: str = "ja", levels=("middle", "minor")) -> list[tuple[str, str]]:
-    """(code, label) for the picker, in code order; each label names the industry in both
-    languages (the reader's first), so a firm finds its trade whichever language it thinks in."""
-    other = "en" if locale == "ja" else "ja"
-    return [
-        (c, f"{c} {i.label(locale)} / {i.label(other)}")
-        for c, i in sorted(industries().items(), key=lambda kv: (kv[0].isalpha() is False, kv[0]))
-        if i.level in levels
-    ]
+    """(code, label) in code order, each label in the reader's language only."""
+    return [(c, i.label(locale)) for c, i in sorted(industries().items(), key=lambda kv: _code_order(kv[0]))
+            if i.level in levels]
+
+
+def industry_select_choices(locale: str = "ja", selected=(), levels=("middle",)) -> dict[str, list[tuple[str, str]]]:
+    """A select's choices without the whole taxonomy: the `levels` grouped under their major division,
+    plus whatever is `selected` already (any level). The industry picker (static/industry-picker.js)
+    turns the select into a searchable tree from industry_tree(); without JavaScript these options
+    are the choice."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    codes = {c for c, i in industries().items() if i.level in levels}
+    codes |= {c for c in selected or () if industry(c) is not None}
+    for code in sorted(codes, key=_code_order):
+        ind = industries()[code]
+        path = industry_path(code)
+        label = ind.label(locale) if ind.level in ("major", "middle") else " › ".join(p.label(locale) for p in path[1:])
+        groups.setdefault(path[0].label(locale), []).append((code, label))
+    return groups
+
+
+def industry_filter_choices(locale: str = "ja", current: str = "") -> list[tuple[str, str]]:
+    """A one-choice filter's options: the divisions and middle groups (middle ones indented), plus the
+    code in use when it is deeper (the picker chose it)."""
+    out = [(c, label if industries()[c].level == "major" else "\u3000" + label)
+           for c, label in industry_choices(locale, levels=("major", "middle"))]
+    node = industry(current)
+    if node is not None and node.level not in ("major", "middle"):
+        out.append((node.code, " › ".join(p.label(locale) for p in industry_path(node.code))))
+    return out
+
+
+def industry_tree(locale: str = "ja") -> list[list[str]]:
+    """Every industry as [code, parent code, name in `locale`], in code order: the picker's data,
+    served as a cached JSON file (main/routes.py)."""
+    return [[c, i.parent, i.label(locale)]
+            for c, i in sorted(industries().items(), key=lambda kv: _code_order(kv[0]))]
 
 
 def industry_descendant_codes(code: str) -> set[str]:

@@ -76,10 +76,11 @@ def _note_signed_out(sender, **extra) -> None:
 def _signed_in_response() -> bool:
     """The response is for a signed-in user, or signs one in or out: no browser or proxy may keep it.
 
-    Static files are the same for everyone and stay cacheable. Decided from the session, with no
+    Static files, and responses a view marks with g.same_for_everyone (reference data, public firms'
+    pictures), are the same for everyone and stay cacheable. Decided from the session, with no
     database query, so it holds on error pages too.
     """
-    if (request.endpoint or "").rpartition(".")[2] == "static":
+    if (request.endpoint or "").rpartition(".")[2] == "static" or g.get("same_for_everyone", False):
         return False
     return ("_user_id" in session or g.get("signed_out", False)
             or login_manager_cookie_name() in request.cookies)

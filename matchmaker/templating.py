@@ -51,6 +51,46 @@ def init_templating(app) -> None:
         return ind.label(current_locale()) if ind else code
 
     @app.template_global()
+    def industry_tree_url() -> str:
+        from .main.routes import industry_tree_url as url
+
+        return url(current_locale())
+
+    @app.template_global()
+    def preload_logos(firms) -> str:
+        """Read the logos of a page's firms in one query (then firm_logo() asks nothing more)."""
+        from flask import g
+
+        from .files.media import logos
+
+        ids = [getattr(f, "id", f) for f in firms]
+        cache = g.setdefault("firm_logos", {})
+        found = logos([i for i in ids if i not in cache])
+        for i in ids:
+            cache.setdefault(i, found.get(i))
+        return ""
+
+    @app.template_global()
+    def firm_logo(firm) -> Markup:
+        """The firm's logo as a small image, or nothing."""
+        from flask import g, url_for
+
+        cache = g.setdefault("firm_logos", {})
+        if firm.id not in cache:
+            preload_logos([firm])
+        row = cache[firm.id]
+        if row is None or firm.deleted_at is not None:
+            return Markup("")
+        return Markup('<img class="firm-logo border rounded bg-white" src="{}" width="{}" height="{}" alt="" '
+                      'loading="lazy">').format(url_for("files.media", media_id=row.id, size="thumb"),
+                                                row.thumb_width or 48, row.thumb_height or 48)
+
+    @app.template_global()
+    def legal_title(kind: str) -> str:
+        return {"terms": _("Terms of use"), "privacy": _("Privacy policy"),
+                "operator": _("Operator and contact")}.get(kind, kind)
+
+    @app.template_global()
     def language_label(code: str) -> str:
         return reference.language_name(code, current_locale())
 

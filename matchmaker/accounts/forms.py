@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..formfields import IndustryField, no_control_chars, options
@@ -44,6 +44,11 @@ class RegisterForm(FlaskForm):
     industries = IndustryField(_l("Industry"), validators=[Optional()])
     accept = BooleanField(_l("I confirm that the information about my company is accurate and may be shown publicly."),
                           validators=[DataRequired(message=_l("Please confirm to continue."))])
+    accept_terms = BooleanField(_l("I agree to the terms of use and the privacy policy."),
+                                validators=[DataRequired(message=_l("Please accept the terms of use to register."))])
+    # the versions the page showed; registration records them (legal/service.py)
+    terms_version = HiddenField()
+    privacy_version = HiddenField()
     submit = SubmitField(_l("Create account"))
 
     # Whether the address already has an account is never said here (no probing for accounts): the

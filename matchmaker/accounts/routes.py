@@ -14,6 +14,7 @@ from ..firms.service import apply_location, city_error
 from ..formfields import options
 from ..forms import EmptyForm
 from ..i18n import current_locale
+from ..legal import service as legal
 from ..mail import send_mail
 from ..models import Firm, User
 from ..security import safe_next_url
@@ -90,13 +91,18 @@ def register():
         return redirect(url_for("firms.dashboard"))
     form = RegisterForm()
     form.country.choices = options(reference.country_choices(current_locale()))
-    form.industries.choices = options(reference.industry_choices(current_locale()))
+    form.industries.choices = reference.industry_select_choices(current_locale(), form.industries.data)
     if request.method == "GET":
         form.locale.data = current_locale()
+    shown = {kind: legal.current(kind) for kind in legal.ACCEPTED_AT_REGISTRATION}
     if form.validate_on_submit():
         problem = city_error(form.city.data, form.country.data)
+        changed = [k for k, doc in shown.items() if getattr(form, f"{k}_version").data != str(doc.version)]
         if problem:
             form.city.errors.append(problem)
+        elif changed:
+            form.accept_terms.errors.append(_("The terms of use or the privacy policy changed while you were "
+                                              "registering. Please read them again and confirm."))
         else:
             email = User.normalize_email(form.email.data)
             existing = db.session.scalar(sa.select(User).where(User.email == email))
@@ -107,12 +113,14 @@ def register():
                           login=site_url("accounts.login"), forgot=site_url("accounts.forgot_password"))
                 db.session.commit()
             else:
-                _create_account(form, email)
+                _create_account(form, email, {k: doc.version for k, doc in shown.items()})
             return render_template("accounts/check_email.html", email=email)
+    form.terms_version.data = str(shown["terms"].version)
+    form.privacy_version.data = str(shown["privacy"].version)
     return render_template("accounts/register.html", form=form)
 
 
-def _create_account(form: RegisterForm, email: str) -> None:
+def _create_account(form: RegisterForm, email: str, accepted: dict[str, int]) -> None:
     firm = Firm(
         name=form.firm_name.data.strip(),
         name_en=(form.firm_name_en.data or "").strip(),
@@ -126,6 +134,7 @@ def _create_account(form: RegisterForm, email: str) -> None:
     user.set_password(form.password.data)
     db.session.add_all([firm, user])
     db.session.flush()
+    legal.record_acceptance(user, accepted)
     service.send_verification(user)
     try:
         db.session.commit()

@@ -95,11 +95,13 @@ def delete_user(user: User) -> None:
     from ..fairs.models import Fair
     from ..notifications.models import EmailPreference, Notification
     from ..idempotency import FormSubmission
+    from ..legal.models import LegalAcceptance, LegalDocument
 
     uid = user.id
-    for model in (UserSession, AccountToken, FormSubmission, Notification, EmailPreference, Alert):
+    for model in (UserSession, AccountToken, FormSubmission, Notification, EmailPreference, Alert, LegalAcceptance):
         db.session.execute(sa.delete(model).where(model.user_id == uid))
     db.session.execute(sa.update(Fair).where(Fair.created_by_id == uid).values(created_by_id=None))
+    db.session.execute(sa.update(LegalDocument).where(LegalDocument.created_by_id == uid).values(created_by_id=None))
     db.session.delete(user)
 
 
@@ -123,6 +125,9 @@ def delete_firm(firm: Firm) -> None:
         for row in db.session.scalars(sa.select(model).where(model.firm_id == firm.id)):
             db.session.delete(row)
     db.session.execute(sa.delete(Notification).where(Notification.firm_id == firm.id))
+    from ..files.media import remove_all
+
+    remove_all(firm.id)  # logo, photos, catalogue (their bytes once this commits)
     firm.facets = []
     firm.name, firm.name_en, firm.name_kana = "（削除された企業）", "(deleted firm)", ""
     firm.description_ja = firm.description_en = firm.website = firm.address = ""

@@ -27,3 +27,15 @@ def may_download(user, f: StoredFile) -> bool:
         m = db.session.get(Message, f.message_id)
         return m is not None and m.thread.involves(firm_id)
     return False
+
+
+def may_see_firm_media(user, firm) -> bool:
+    """A firm's pictures and catalogue: everyone while it is listed; before that (or once it is
+    unlisted) its own members and, unless deleted, the city's staff, like its page."""
+    if firm.deleted_at is not None:
+        return False
+    if firm.is_public:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.firm_id == firm.id or user.is_organizer

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort, g, request, send_file
 from flask_login import current_user, login_required
 
+from ..models import Firm
 from ..security import get_or_404
-from .access import may_download
-from .models import StoredFile
+from .access import may_download, may_see_firm_media
+from .models import FirmMedia, StoredFile
 from .storage import storage
 
 bp = Blueprint("files", __name__)
@@ -27,3 +28,27 @@ def download(file_id: int):
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/media/<int:media_id>", defaults={"size": "full"})
+@bp.route("/media/<int:media_id>/thumb", defaults={"size": "thumb"})
+def media(media_id: int, size: str):
+    """A firm's logo, photo (full or thumbnail) or catalogue. A listed firm's are the same for everyone
+    and cached (a row never changes: a new upload is a new URL); an unlisted firm's only for its own
+    members and the city's staff, never kept by a cache."""
+    row = get_or_404(FirmMedia, media_id)
+    firm = get_or_404(Firm, row.firm_id)
+    if not may_see_firm_media(current_user, firm) or (size == "thumb" and not row.thumb_key):
+        abort(404)
+    key = row.thumb_key if size == "thumb" else row.storage_key
+    # the thumbnail is encoded like the image (media.py), so it has the image's type
+    response = send_file(io.BytesIO(storage().read(key)), mimetype=row.content_type, etag=key, max_age=0,
+                         as_attachment=not row.is_image, download_name=row.filename if not row.is_image else None)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if firm.is_public:
+        g.same_for_everyone = True
+        response.headers["Cache-Control"] = "public, max-age=86400"
+    else:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response.make_conditional(request)

@@ -45,14 +45,11 @@ def validate(files: list[FileStorage]) -> list[tuple[FileStorage, bytes]]:
 
 def attach(files: list[tuple[FileStorage, bytes]], firm_id: int, **owner) -> list[StoredFile]:
     """Keep checked files for one owner (rfq_id=, quote_id= or message_id=) in the current transaction."""
-    _install()
     max_bytes, _ = limits()
-    store = storage()
     rows = []
     for f, data in files:
         c = check(f.filename or "", data, max_bytes)
-        key = store.save(data)
-        db.session.info.setdefault("stored_keys", []).append(key)
+        key = keep_bytes(data)
         row = StoredFile(storage_key=key, filename=c.filename, content_type=c.content_type, size=len(data),
                          sha256=hashlib.sha256(data).hexdigest(), firm_id=firm_id, **owner)
         db.session.add(row)
@@ -60,11 +57,31 @@ def attach(files: list[tuple[FileStorage, bytes]], firm_id: int, **owner) -> lis
     return rows
 
 
+def keep_bytes(data: bytes) -> str:
+    """Store bytes for a row of the current transaction: its key, or nothing kept if it rolls back."""
+    _install()
+    key = storage().save(data)
+    db.session.info.setdefault("stored_keys", []).append(key)
+    return key
+
+
+def forget_after_commit(keys: list[str]) -> None:
+    """The bytes of a row deleted in the current transaction: removed once it commits, kept if it rolls back."""
+    _install()
+    db.session.info.setdefault("removed_keys", []).extend(keys)
+
+
 def _forget(session: so.Session) -> None:
     session.info.pop("stored_keys", None)
+    keys = session.info.pop("removed_keys", None)
+    if keys:
+        store = storage()
+        for key in keys:
+            store.delete(key)
 
 
 def _remove_unsaved(session: so.Session) -> None:
+    session.info.pop("removed_keys", None)
     keys = session.info.pop("stored_keys", None)
     if keys:
         store = storage()

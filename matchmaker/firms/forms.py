@@ -2,11 +2,20 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (BooleanField, FieldList, FloatField, Form, FormField, IntegerField, SelectField, StringField,
+                     SubmitField, TextAreaField)
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..formfields import IndustryField, LanguagesField, ListField, no_control_chars, options
+from ..formfields import IdField, IndustryField, LanguagesField, ListField, no_control_chars, options
 from ..models import EMPLOYEE_RANGES
+
+
+class MemberContactForm(Form):
+    """One member of the firm: shown as a contact person or not, and the department shown with the name."""
+
+    user_id = IdField()
+    shown = BooleanField(_l("Show as a contact person"))
+    department = StringField(_l("Department"), validators=[Optional(), Length(max=100), no_control_chars])
 
 
 class FirmForm(FlaskForm):
@@ -21,6 +30,8 @@ class FirmForm(FlaskForm):
     prefecture = StringField(_l("Prefecture / region"), validators=[Optional(), Length(max=100), no_control_chars])
     city = StringField(_l("City / municipality"), validators=[DataRequired(), Length(max=100), no_control_chars])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300), no_control_chars])
+    # Optional fine adjustment (the page keeps it under "Advanced"); by default the position is the
+    # municipality's centre (service.apply_location).
     latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(min=-90, max=90)])
     longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(min=-180, max=180)])
     employees = SelectField(_l("Employees"), choices=options([("", "—")] + [(e, e) for e in EMPLOYEE_RANGES]), validators=[Optional()])
@@ -31,6 +42,7 @@ class FirmForm(FlaskForm):
     certifications = ListField(_l("Certifications"), max_items=20)
     languages = LanguagesField(_l("Languages you do business in"), validators=[Optional()])
     overseas_interest = BooleanField(_l("Interested in overseas business (export or sourcing abroad)"))
+    contacts = FieldList(FormField(MemberContactForm), max_entries=200)
     submit = SubmitField(_l("Save profile"))
 
     def validate_founded_year(self, field):

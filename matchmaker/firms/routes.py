@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import locality, reference
 from ..extensions import db
+from ..files.media import of_firm as media_of_firm
 from ..formfields import like_pattern, options, page_number
 from ..forms import EmptyForm
 from ..i18n import current_locale
@@ -16,7 +17,7 @@ from ..security import get_or_404, require_own_firm
 from ..search.service import needs_for_firm, suppliers_for_need
 from ..search.text import keyword_filter
 from .forms import DirectoryForm, FirmForm
-from .service import apply_location, city_error
+from .service import apply_location, city_error, has_own_coordinates
 
 bp = Blueprint("firms", __name__)
 
@@ -30,7 +31,7 @@ def _has_facet(kind: str, values) -> sa.ColumnElement:
 def directory():
     loc = current_locale()
     form = DirectoryForm(request.args)
-    form.industry.choices = options([("", _("All industries"))] + reference.industry_choices(loc, levels=("major", "middle", "minor")))
+    form.industry.choices = options([("", _("All industries"))] + reference.industry_filter_choices(loc, request.args.get("industry", "")))
     form.language.choices = options([("", _("Any language"))] + reference.language_choices(loc))
     form.area.choices = options([("", _("Anywhere")), ("local", _("Local (near the city)")), ("domestic", _("Japan")),
                          ("overseas", _("Overseas"))])
@@ -75,7 +76,9 @@ def view(firm_id: int):
     offerings = [o for o in firm.offerings if o.is_open]
     needs = [n for n in firm.needs if n.is_open]
     can_edit = current_user.is_authenticated and current_user.can_edit_firm(firm)
-    return render_template("firms/view.html", firm=firm, offerings=offerings, needs=needs, can_edit=can_edit)
+    contacts = sorted((m for m in firm.members if m.is_contact and m.active), key=lambda m: m.id)
+    return render_template("firms/view.html", firm=firm, offerings=offerings, needs=needs, can_edit=can_edit,
+                           media=media_of_firm(firm.id), contacts=contacts)
 
 
 @bp.route("/<int:firm_id>/edit", methods=["GET", "POST"])
@@ -84,9 +87,15 @@ def edit(firm_id: int):
     firm = get_or_404(Firm, firm_id)
     require_own_firm(firm.id)
     loc = current_locale()
-    form = FirmForm(obj=firm)
+    members = sorted((m for m in firm.members if m.active), key=lambda m: m.id)
+    form = FirmForm(obj=firm, data=None if request.method == "POST" else {
+        "contacts": [{"user_id": m.id, "shown": m.is_contact, "department": m.department} for m in members]})
+    if not form.is_submitted() and not has_own_coordinates(firm):
+        # The position comes from the municipality: the fine adjustment starts empty, so a new
+        # municipality moves it too.
+        form.latitude.data = form.longitude.data = None
     form.country.choices = options(reference.country_choices(loc))
-    form.industries.choices = options(reference.industry_choices(loc))
+    form.industries.choices = reference.industry_select_choices(loc, form.industries.data)
     languages = reference.language_choices(loc)
     for code in firm.languages:  # keep any language the firm already has
         if code not in dict(languages):
@@ -108,11 +117,19 @@ def edit(firm_id: int):
             firm.certifications = form.certifications.data
             firm.languages = form.languages.data
             apply_location(firm, keep_coordinates=form.latitude.data is not None)
+            by_id = {m.id: m for m in members}
+            for entry in form.contacts.entries:
+                member = by_id.get(entry.form.user_id.data)  # only this firm's members, whatever is posted
+                if member is not None:
+                    member.is_contact = bool(entry.form.shown.data)
+                    member.department = (entry.form.department.data or "").strip()
             firm.updated_at = utcnow()
             db.session.commit()
             flash(_("Your company profile has been saved."), "success")
             return redirect(url_for("firms.view", firm_id=firm.id))
-    return render_template("firms/edit.html", form=form, firm=firm, tag_suggestions=capability_suggestions(loc))
+    names = {m.id: m.name for m in members}
+    return render_template("firms/edit.html", form=form, firm=firm, tag_suggestions=capability_suggestions(loc),
+                           member_names=names)
 
 
 @bp.route("/mine")

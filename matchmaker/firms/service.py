@@ -35,3 +35,11 @@ def apply_location(firm: Firm, keep_coordinates: bool = False) -> None:
         firm.prefecture = place.region
     if not keep_coordinates or firm.latitude is None or firm.longitude is None:
         firm.latitude, firm.longitude = place.lat, place.lon
+
+
+def has_own_coordinates(firm: Firm) -> bool:
+    """Whether the firm's position was set by hand (not the centre of its municipality or city)."""
+    if firm.latitude is None or firm.longitude is None:
+        return False
+    place = reference.find_place(firm.city, firm.country or "JP", firm.prefecture or "")
+    return place is None or abs(place.lat - firm.latitude) > 1e-6 or abs(place.lon - firm.longitude) > 1e-6

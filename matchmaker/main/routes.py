@@ -1,11 +1,15 @@
 """Home page and the site's general pages."""
 from __future__ import annotations
 
+import hashlib
+import json
+from functools import lru_cache
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, current_app, g, render_template, request
 
-from .. import locality
+from .. import locality, reference
 from ..extensions import db
 from ..models import ChangeLog, Firm, Need, Offering
 
@@ -54,3 +58,33 @@ def about():
 def healthz():
     db.session.execute(sa.text("SELECT 1"))
     return {"ok": True}
+
+
+@lru_cache(maxsize=4)
+def _industry_tree_json(locale: str) -> tuple[bytes, str]:
+    body = json.dumps(reference.industry_tree(locale), ensure_ascii=False, separators=(",", ":")).encode()
+    return body, hashlib.sha256(body).hexdigest()[:16]
+
+
+def industry_tree_url(locale: str) -> str:
+    """The picker's data for `locale`, under a URL that changes when the data does (cached for a year)."""
+    from flask import url_for
+
+    return url_for("main.industry_tree", locale=locale, v=_industry_tree_json(locale)[1])
+
+
+@bp.route("/industries/<locale>.json")
+def industry_tree(locale: str):
+    """The whole JSIC tree in one language, [[code, parent, name], ...]: the same for everyone, so
+    browsers and proxies keep it (immutable under its versioned URL, revalidated by ETag otherwise)."""
+    if locale not in current_app.config["MATCHMAKER_LANGUAGES"]:
+        abort(404)
+    body, etag = _industry_tree_json(locale)
+    g.same_for_everyone = True
+    response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(etag)
+    if request.args.get("v") == etag:
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response.headers["Cache-Control"] = "public, max-age=3600"
+    return response.make_conditional(request)

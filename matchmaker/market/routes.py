@@ -62,7 +62,7 @@ def _visible(kind: Kind, item) -> None:
 
 
 def _prepare(form, loc: str) -> None:
-    form.categories.choices = options(reference.industry_choices(loc))
+    form.categories.choices = reference.industry_select_choices(loc, form.categories.data)
 
 
 @bp.route("/<any(offerings, needs):kinds>/")

@@ -38,7 +38,7 @@ def suppliers():
     loc = current_locale()
     form = SupplierSearchForm(request.args)
     form.distance.choices = options([("", _("Any distance"))] + [(d, _("within %(km)s km", km=d)) for d in DISTANCES if d])
-    form.category.choices = options([("", _("All industries"))] + reference.industry_choices(loc, levels=("major", "middle", "minor")))
+    form.category.choices = options([("", _("All industries"))] + reference.industry_filter_choices(loc, request.args.get("category", "")))
     form.language.choices = options([("", _("Any language"))] + reference.language_choices(loc))
     form.scope.choices = options([("", _("Anywhere")), ("local", _("Local (near the city)")), ("domestic", _("Japan")),
                           ("overseas", _("Overseas"))])

@@ -21,6 +21,9 @@ GOOD = {
     "city": "Fujisawa",
     "industries": ["2469"],
     "accept": "y",
+    "accept_terms": "y",
+    "terms_version": "1",
+    "privacy_version": "1",
 }
 
 

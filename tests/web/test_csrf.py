@@ -45,7 +45,8 @@ def test_register_without_token_saves_nothing(client):
     before = counts()
     r = client.post("/account/register", data={
         "name": "山田", "email": "new@example.com", "password": "kamakura-2026", "password2": "kamakura-2026",
-        "locale": "ja", "firm_name": "新会社", "country": "JP", "city": "藤沢市", "accept": "y"})
+        "locale": "ja", "firm_name": "新会社", "country": "JP", "city": "藤沢市", "accept": "y",
+        "accept_terms": "y", "terms_version": "1", "privacy_version": "1"})
     assert r.status_code == 400
     assert counts() == before
 
