@@ -98,6 +98,11 @@ def default_config(instance_path: str) -> dict:
         "MATCHMAKER_LOGIN_ADDRESS_LIMIT": "60 per minute;300 per hour",
         "MATCHMAKER_PASSWORD_RESET_LIMIT": "5 per hour",
         "MATCHMAKER_SCHEDULER_TIME_LIMIT": 20,
+        # Member-list import (imports/): largest file accepted; how long a claim invitation works; after
+        # how many months a profile counts as stale and its members are asked to confirm it.
+        "MATCHMAKER_IMPORT_MAX_MB": 20,
+        "MATCHMAKER_CLAIM_DAYS": 14,
+        "MATCHMAKER_CONFIRM_MONTHS": 12,
     }
 
 

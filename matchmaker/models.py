@@ -40,7 +40,7 @@ class User(UserMixin, db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
 
-    firm: so.Mapped[Firm | None] = so.relationship(back_populates="members")
+    firm: so.Mapped[Firm | None] = so.relationship(back_populates="members", foreign_keys=[firm_id])
 
     __table_args__ = (sa.CheckConstraint("role IN ('member', 'organizer', 'admin')", name="role"),)
 
@@ -145,6 +145,18 @@ class Firm(db.Model):
     employees: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
     founded_year: so.Mapped[int | None] = so.mapped_column()
     overseas_interest: so.Mapped[bool] = so.mapped_column(default=False)
+    # Contact details from the city's member list (imports/): the claim invitation goes to contact_email.
+    postal_code: so.Mapped[str] = so.mapped_column(sa.String(8), default="")
+    phone: so.Mapped[str] = so.mapped_column(sa.String(30), default="")
+    contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    # Set when the city listed the firm from its member list; "listed by the city" while it has no member.
+    imported_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # An organizer checked the firm (e.g. a chamber member seen in person); who and when also in firm_audit.
+    verified_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    verified_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # When a member last confirmed (or saved) the profile; the freshness reminder asks after a year.
+    confirmed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    confirm_reminded_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     # Shown to everyone once a member has confirmed an e-mail address (or the city listed the firm);
     # cleared when the firm is deleted.
     published_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True), index=True)
@@ -153,7 +165,7 @@ class Firm(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
-    members: so.Mapped[list[User]] = so.relationship(back_populates="firm")
+    members: so.Mapped[list[User]] = so.relationship(back_populates="firm", foreign_keys="User.firm_id")
     facets: so.Mapped[list[FirmFacet]] = so.relationship(cascade="all, delete-orphan", lazy="selectin")
     offerings: so.Mapped[list[Offering]] = so.relationship(
         back_populates="firm", cascade="all, delete-orphan", order_by="Offering.created_at.desc()"
@@ -183,6 +195,15 @@ class Firm(db.Model):
         from .locality import home_country
 
         return (self.country or home_country()) != home_country()
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def listed_by_city(self) -> bool:
+        """Imported from the city's list and not yet claimed by anyone from the firm."""
+        return self.imported_at is not None and not self.members
 
     @property
     def is_public(self) -> bool:
