@@ -40,7 +40,7 @@ class User(UserMixin, db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
 
-    firm: so.Mapped[Firm | None] = so.relationship(back_populates="members", foreign_keys=[firm_id])
+    firm: so.Mapped[Firm | None] = so.relationship(back_populates="members")
 
     __table_args__ = (sa.CheckConstraint("role IN ('member', 'organizer', 'admin')", name="role"),)
 
@@ -151,11 +151,10 @@ class Firm(db.Model):
     contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
     # Set when the city listed the firm from its member list; "listed by the city" while it has no member.
     imported_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
-    # An organizer checked the firm (e.g. a chamber member seen in person); who and when also in firm_audit.
+    # An organizer checked the firm (e.g. a chamber member seen in person); who and when: firm_audit.
     verified_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
-    verified_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    # When a member last confirmed (or saved) the profile; the freshness reminder asks after a year.
-    confirmed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # When a member last confirmed (or saved) the profile (see last_confirmed); reminders ask after a year.
+    confirmed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     confirm_reminded_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     # Shown to everyone once a member has confirmed an e-mail address (or the city listed the firm);
     # cleared when the firm is deleted.
@@ -165,7 +164,7 @@ class Firm(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
-    members: so.Mapped[list[User]] = so.relationship(back_populates="firm", foreign_keys="User.firm_id")
+    members: so.Mapped[list[User]] = so.relationship(back_populates="firm")
     facets: so.Mapped[list[FirmFacet]] = so.relationship(cascade="all, delete-orphan", lazy="selectin")
     offerings: so.Mapped[list[Offering]] = so.relationship(
         back_populates="firm", cascade="all, delete-orphan", order_by="Offering.created_at.desc()"
@@ -199,6 +198,14 @@ class Firm(db.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def last_confirmed(self) -> datetime | None:
+        """When the firm's own people last confirmed the profile: a save or a confirmation, else its
+        registration; None for a firm the city listed and nobody from it has confirmed yet."""
+        if self.confirmed_at is not None:
+            return self.confirmed_at
+        return None if self.imported_at is not None else self.created_at
 
     @property
     def listed_by_city(self) -> bool:

@@ -14,7 +14,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
              "firm", "firm name"),
     "name_kana": ("フリガナ", "ふりがな", "カナ", "企業名カナ", "企業名フリガナ", "会社名カナ", "会社名フリガナ", "よみがな",
                   "kana"),
-    "name_en": ("英文社名", "英語名", "英文名", "英文会社名", "name_en", "english name", "company name (english)"),
+    "name_en": ("英文社名", "英語名", "英文名", "英文会社名", "name_en", "english name", "company name in english"),
     "postal_code": ("郵便番号", "〒", "postal code", "zip", "zip code", "postcode", "post code"),
     "address": ("所在地", "住所", "本社所在地", "事業所所在地", "所在地住所", "address"),
     "phone": ("電話番号", "TEL", "電話", "代表電話", "代表電話番号", "phone", "telephone", "phone number", "tel."),
