@@ -16,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from .. import reference
 from ..models import EMPLOYEE_RANGES
+from ..spreadsheet import FORMULA_STARTS
 from .columns import Mapping
 
 LIMITS = {"name": 200, "name_en": 200, "name_kana": 200, "website": 300, "address": 300, "email": 254}
@@ -26,6 +27,7 @@ _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u
 _SPLIT = re.compile(r"\s*(?:[、,，;；/／\n]|・(?=\S)|\s{2,})\s*")
 # Abbreviated legal forms written out, as the firm's registered name reads (㈱ is (株) after NFKC).
 _LEGAL_ABBREVIATIONS = {"(株)": "株式会社", "(有)": "有限会社", "(同)": "合同会社", "(資)": "合資会社", "(名)": "合名会社"}
+_LEGAL_JA = "株式会社|有限会社|合同会社|合資会社|合名会社"
 _LEGAL_ABBREVIATION = re.compile(r"\s*(\((?:株|有|同|資|名)\))\s*")
 
 
@@ -41,8 +43,10 @@ def text(value: str, multiline: bool = False) -> str:
 
 def firm_name(value: str) -> str:
     """'㈱ 桐原精密' -> '株式会社桐原精密'; 'ｶﾌﾞｼｷｶﾞｲｼｬ' -> 'カブシキガイシャ'."""
-    name = text(value)
-    return _LEGAL_ABBREVIATION.sub(lambda m: _LEGAL_ABBREVIATIONS[m.group(1)], name).strip()
+    name = _LEGAL_ABBREVIATION.sub(lambda m: _LEGAL_ABBREVIATIONS[m.group(1)], text(value)).strip()
+    # '有限会社 辻堂プレス' -> '有限会社辻堂プレス' (a Japanese name has no space after its legal form)
+    name = re.sub(rf"^({_LEGAL_JA}) (?=[^\x00-\x7f])", r"\1", name)
+    return re.sub(rf"(?<=[^\x00-\x7f]) ({_LEGAL_JA})$", r"\1", name)
 
 
 def postal_code(value: str) -> str | None:
@@ -207,6 +211,11 @@ def industry_codes(value: str, suggest) -> tuple[list[str], list[tuple[str, str]
 # ------------------------------------------------------------------ a row
 
 
+def _unquote(value: str) -> str:
+    """'=SUM(A1) as our export neutralised it (spreadsheet.safe_cell) -> =SUM(A1), kept as text."""
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS and value[1:2] else value
+
+
 @dataclass
 class CleanRow:
     number: int
@@ -224,7 +233,7 @@ def clean_row(number: int, cells: list[str], mapping: Mapping, suggest, today: d
         row.errors.append(("", "too_many_cells", {"cells": width + len(cells[width:]), "headers": width}))
     raw: dict[str, str] = {}
     for f, cols in mapping.fields().items():
-        parts = [str(cells[i]) for i in cols if i < len(cells) and str(cells[i]).strip()]
+        parts = [_unquote(str(cells[i])) for i in cols if i < len(cells) and str(cells[i]).strip()]
         raw[f] = "\n".join(parts)
     v = row.values
 

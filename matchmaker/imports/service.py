@@ -34,6 +34,7 @@ class Options:
     on_duplicate: str = "skip"
     valid_only: bool = False
     decisions: dict[int, str] = field(default_factory=dict)  # row number -> create | skip | update (uncertain rows)
+    accept_suggestions: bool = True  # JSIC codes suggested for industry words
 
 
 @dataclass
@@ -89,8 +90,9 @@ def plan_import(table: Table, mapping: Mapping, options: Options | None = None,
     names = dict(db.session.execute(sa.select(Firm.id, Firm.name).where(Firm.deleted_at.is_(None))).all())
     in_file = Matcher()
     total = len(table.rows)
+    suggest = suggest_industry if options.accept_suggestions else (lambda words: None)
     for i, (number, cells) in enumerate(table.rows):
-        row = clean_row(number, cells, mapping, suggest_industry)
+        row = clean_row(number, cells, mapping, suggest)
         if row.errors:
             plan.rows.append(RowPlan(row, "error"))
         else:
