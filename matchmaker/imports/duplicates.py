@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..matching.normalize import fold, strip_legal_forms
 from .cleaning import phone_key, website_key
@@ -92,18 +92,31 @@ class Matcher:
         for b in self._block_keys(it):
             refs.update(self._blocks.get(b, ()))
         refs.discard(exclude)
+        if not refs:
+            return None
+        # Names first, in bulk (rapidfuzz's C++ loop): only candidates with a close enough name go on.
+        pairs = [(ref, k) for ref in refs for k in self.items[ref].keys]
+        choices = [k for _, k in pairs]
+        names: dict[int, float] = {}
+        for key in it.keys:
+            for _, score, i in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=MIN_NAME * 100,
+                                               limit=None):
+                ref = pairs[i][0]
+                names[ref] = max(names.get(ref, 0.0), score / 100)
         best: Match | None = None
-        for ref in refs:
-            m = self.compare(it, self.items[ref])
+        for ref, name in names.items():
+            m = self._score(it, self.items[ref], name)
             if m and (best is None or m.score > best.score):
                 best = m
         return best
 
-    @staticmethod
-    def compare(a: Firmish, b: Firmish) -> Match | None:
+    @classmethod
+    def compare(cls, a: Firmish, b: Firmish) -> Match | None:
         name = max((fuzz.ratio(x, y) for x in a.keys for y in b.keys), default=0.0) / 100
-        if name < MIN_NAME:
-            return None
+        return cls._score(a, b, name) if name >= MIN_NAME else None
+
+    @staticmethod
+    def _score(a: Firmish, b: Firmish, name: float) -> Match | None:
         reasons = ["name"] if name >= 0.97 else []
         score = name
         for f, weight in EVIDENCE.items():
