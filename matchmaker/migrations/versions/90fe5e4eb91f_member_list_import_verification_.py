@@ -1,4 +1,4 @@
-"""member list import (contact columns, imported_at, uploads), verification (audit log), freshness
+"""member list import (contact columns, imported_at, uploads), verification (audit log), claims, freshness
 
 Revision ID: 90fe5e4eb91f
 Revises: 05a69b63d496
@@ -33,6 +33,31 @@ def upgrade():
     )
     with op.batch_alter_table('firm_audit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_firm_audit_firm_id'), ['firm_id'], unique=False)
+
+    op.create_table('firm_claims',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('firm_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('message', sa.String(length=1000), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=True),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("kind IN ('invitation', 'request')", name=op.f('ck_firm_claims_kind')),
+    sa.CheckConstraint("status IN ('pending', 'sent', 'used', 'rejected')", name=op.f('ck_firm_claims_status')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_firm_claims_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['firm_id'], ['firms.id'], name=op.f('fk_firm_claims_firm_id_firms'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_firm_claims_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_firm_claims')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_firm_claims_token_hash'))
+    )
+    with op.batch_alter_table('firm_claims', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_firm_claims_firm_id'), ['firm_id'], unique=False)
 
     op.create_table('import_uploads',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -82,4 +107,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_firm_audit_firm_id'))
 
     op.drop_table('firm_audit')
+    with op.batch_alter_table('firm_claims', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_firm_claims_firm_id'))
+
+    op.drop_table('firm_claims')
     # ### end Alembic commands ###
