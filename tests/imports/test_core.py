@@ -13,11 +13,11 @@ from matchmaker.imports.reading import FileProblem, read_table
 from .files import HEADER_JA, ROWS_JA, csv_bytes, member_list, xlsx_bytes
 
 
-@pytest.mark.parametrize("field,header", [(f, h) for f, hs in FIELDS.items() for h in hs]
-                         + [("name", "会社名（漢字）"), ("phone", "ＴＥＬ"), ("email", "e-mail"), ("website", "ＵＲＬ"),
-                            ("name_kana", "ﾌﾘｶﾞﾅ"), ("postal_code", "Postal Code")])
-def test_every_header_variant_is_recognised(field, header):
-    assert field_for(header) == field
+def test_every_header_variant_is_recognised():
+    variants = [(f, h) for f, hs in FIELDS.items() for h in hs] + [
+        ("name", "会社名（漢字）"), ("phone", "ＴＥＬ"), ("email", "e-mail"), ("website", "ＵＲＬ"), ("name_kana", "ﾌﾘｶﾞﾅ"),
+        ("postal_code", "Postal Code")]
+    assert [(f, h) for f, h in variants if field_for(h) != f] == []
 
 
 def test_unknown_and_duplicated_columns():

@@ -65,7 +65,7 @@ def test_upload_check_change_the_mapping_and_import_once(app, client, auth, make
 
 
 def test_bad_files_are_form_errors_not_500(app, client, auth, make):
-    auth.login(make.user(role="organizer").email)
+    auth.login(make.user(role="organizer", locale="en").email)
     app.config["MATCHMAKER_IMPORT_MAX_MB"] = 0.01
     cases = [(b"", "The file is empty."), (b"%PDF-1.4 x", "not a CSV or XLSX"), ("会社名\r\n".encode(), "no rows"),
              (b"x" * 20_000, "larger than"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, ".xls")]
@@ -76,11 +76,11 @@ def test_bad_files_are_form_errors_not_500(app, client, auth, make):
 
 
 def test_errors_import_nothing_unless_valid_rows_only(app, client, auth, make):
-    auth.login(make.user(role="organizer").email)
+    auth.login(make.user(role="organizer", locale="ja").email)
     data = csv_bytes([["会社名", "郵便番号", "メールアドレス"], ["良い会社", "251-0052", ""], ["悪い会社", "12", "x@"]])
     page = upload(client, data).headers["Location"]
     html = client.get(page).get_data(as_text=True)
-    assert "is not a postal code" in html and "Import now" not in html
+    assert "は郵便番号ではありません" in html and "取り込む</button>" not in html  # in the reader's language
     r = client.post(page + "/confirm", data={"valid_only": "0"})
     assert r.status_code == 302 and names() == set()
     r = client.post(page + "/confirm", data={"valid_only": "1"})
