@@ -69,6 +69,8 @@ def register_models() -> None:
     from .deals import models as deal_models  # noqa: F401
     from .files import models as file_models  # noqa: F401
     from .legal import models as legal_models  # noqa: F401
+    from .firms import models as firm_models  # noqa: F401
+    from .imports import models as import_models  # noqa: F401
     from .rfq import models as rfq_models  # noqa: F401
     from .threads import models as thread_models  # noqa: F401
 
@@ -76,6 +78,7 @@ def register_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
+    from .imports.routes import bp as imports_bp
     from .api import bp as api_bp
     from .fairs import bp as fairs_bp
     from .firms import bp as firms_bp
@@ -97,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(fairs_bp, url_prefix="/fairs")
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(imports_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(rfq_bp, url_prefix="/rfqs")

@@ -106,6 +106,11 @@ def default_config(instance_path: str) -> dict:
         "MATCHMAKER_SCHEDULER_TIME_LIMIT": 20,
         # The matching index snapshot every worker of a machine maps (search/index.py); "" turns it off.
         "MATCHMAKER_INDEX_SNAPSHOT": str(Path(instance_path) / "index-snapshot"),
+        # Member-list import (imports/): largest file accepted; how long a claim invitation works; after
+        # how many months a profile counts as stale and its members are asked to confirm it.
+        "MATCHMAKER_IMPORT_MAX_MB": 20,
+        "MATCHMAKER_CLAIM_DAYS": 14,
+        "MATCHMAKER_CONFIRM_MONTHS": 12,
     }
 
 

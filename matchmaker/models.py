@@ -148,6 +148,17 @@ class Firm(db.Model):
     employees: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
     founded_year: so.Mapped[int | None] = so.mapped_column()
     overseas_interest: so.Mapped[bool] = so.mapped_column(default=False)
+    # Contact details from the city's member list (imports/): the claim invitation goes to contact_email.
+    postal_code: so.Mapped[str] = so.mapped_column(sa.String(8), default="")
+    phone: so.Mapped[str] = so.mapped_column(sa.String(30), default="")
+    contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    # Set when the city listed the firm from its member list; "listed by the city" while it has no member.
+    imported_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # An organizer checked the firm (e.g. a chamber member seen in person); who and when: firm_audit.
+    verified_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # When a member last confirmed (or saved) the profile (see last_confirmed); reminders ask after a year.
+    confirmed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    confirm_reminded_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     # Shown to everyone once a member has confirmed an e-mail address (or the city listed the firm);
     # cleared when the firm is deleted.
     published_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True), index=True)
@@ -199,6 +210,23 @@ class Firm(db.Model):
         from .locality import home_country
 
         return (self.country or home_country()) != home_country()
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def last_confirmed(self) -> datetime | None:
+        """When the firm's own people last confirmed the profile: a save or a confirmation, else its
+        registration; None for a firm the city listed and nobody from it has confirmed yet."""
+        if self.confirmed_at is not None:
+            return self.confirmed_at
+        return None if self.imported_at is not None else self.created_at
+
+    @property
+    def listed_by_city(self) -> bool:
+        """Imported from the city's list and not yet claimed by anyone from the firm."""
+        return self.imported_at is not None and not self.members
 
     @property
     def is_public(self) -> bool:

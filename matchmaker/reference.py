@@ -159,20 +159,26 @@ def _romaji_en(romaji: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def municipalities() -> dict[str, Place]:
-    out: dict[str, Place] = {}
+def all_municipalities() -> tuple[Place, ...]:
+    """Every municipality, also those sharing a name with one in another prefecture (府中市 in Tokyo and
+    in Hiroshima); for reading addresses, where the prefecture tells them apart."""
+    out: list[Place] = []
     with _data_file("jp-municipalities.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             try:
                 lat, lon = float(row["lat"]), float(row["lng"])
             except ValueError:
                 continue
-            place = Place(
+            out.append(Place(
                 name=row["city_ja"], name_en=_romaji_en(row["city_romaji_japanpost"]), region=row["pref_ja"],
                 region_en=row["pref_en"], country="JP", lat=lat, lon=lon, kana=row["city_kana"],
-            )
-            out[row["city_ja"]] = place
-    return out
+            ))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def municipalities() -> dict[str, Place]:
+    return {p.name: p for p in all_municipalities()}
 
 
 @lru_cache(maxsize=1)

@@ -113,6 +113,12 @@ def init_templating(app) -> None:
         return firm.display_name(current_locale())
 
     @app.template_global()
+    def profile_stale(firm) -> bool:
+        from .firms.freshness import is_stale
+
+        return is_stale(firm)
+
+    @app.template_global()
     def firm_description(firm) -> str:
         return firm.description(current_locale())
 

@@ -41,6 +41,8 @@ def run(now: datetime | None = None) -> dict[str, int]:
 def _load_jobs() -> None:
     """Import the modules that register jobs (each area's own)."""
     from .alerts import jobs as alert_jobs  # noqa: F401
+    from .firms import freshness  # noqa: F401
+    from .imports import routes as import_routes  # noqa: F401
     from .rfq import jobs  # noqa: F401
 
 

@@ -39,6 +39,7 @@ INPUTS = {
     "C.jsonl": "\n".join(json.dumps(c, ensure_ascii=False) for c in RANK_CANDIDATES) + "\n",
     "Q.jsonl": "\n".join(json.dumps(q, ensure_ascii=False) for q in RANK_QUERIES) + "\n",
     "INSTANCE.json": json.dumps(INSTANCE),
+    "LIST.csv": "会社名,所在地,電話番号,業種\n株式会社README工業,神奈川県藤沢市藤沢1-1,0466-22-1234,24\n",
 }
 PLACEHOLDER = re.compile(r"^[A-Z][A-Z_]*\.(jsonl|json|csv|xlsx)$")
 

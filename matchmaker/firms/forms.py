@@ -71,3 +71,4 @@ class DirectoryForm(FlaskForm):
     certification = StringField(_l("Certification"), validators=[Optional(), Length(max=100), no_control_chars])
     language = SelectField(_l("Language"), validators=[Optional()])
     area = SelectField(_l("Area"), validators=[Optional()])
+    verified = BooleanField(_l("Verified by the city only"))

@@ -13,11 +13,13 @@ from ..formfields import like_pattern, options, page_number
 from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Firm, FirmFacet, Need, Offering, utcnow
-from ..security import get_or_404, require_own_firm
+from ..security import get_or_404, organizer_required, require_own_firm
 from ..search.service import needs_for_firm, suppliers_for_need
 from ..search.text import keyword_filter
 from .forms import DirectoryForm, FirmForm
+from .freshness import confirm, is_stale
 from .service import apply_location, city_error, has_own_coordinates
+from .verification import audit_log, set_verified
 
 bp = Blueprint("firms", __name__)
 
@@ -56,6 +58,8 @@ def directory():
             ))
         if form.language.data:
             query = query.where(_has_facet("language", form.language.data))
+        if form.verified.data:
+            query = query.where(Firm.verified_at.is_not(None))
         home = locality.home_country()
         if form.area.data == "local":
             query = query.where(Firm.country == home, Firm.city.in_(locality.local_city_names()))
@@ -77,8 +81,41 @@ def view(firm_id: int):
     needs = [n for n in firm.needs if n.is_open]
     can_edit = current_user.is_authenticated and current_user.can_edit_firm(firm)
     contacts = sorted((m for m in firm.members if m.is_contact and m.active), key=lambda m: m.id)
+    organizer = current_user.is_authenticated and current_user.is_organizer
     return render_template("firms/view.html", firm=firm, offerings=offerings, needs=needs, can_edit=can_edit,
-                           media=media_of_firm(firm.id), contacts=contacts)
+                           media=media_of_firm(firm.id), contacts=contacts,
+                           audit=audit_log(firm) if organizer else [], action_form=EmptyForm(),
+                           stale=is_stale(firm))
+
+
+@bp.route("/<int:firm_id>/verify", methods=["POST"])
+@organizer_required
+def verify(firm_id: int):
+    """Mark the firm verified (verified=1) or take the mark back (verified=0); logged with who and when."""
+    firm = get_or_404(Firm, firm_id)
+    form = EmptyForm()
+    if not form.validate_on_submit() or firm.deleted_at is not None:
+        abort(400)
+    verified = request.form.get("verified") == "1"
+    if set_verified(firm, current_user, verified):
+        db.session.commit()
+        flash(_("%(name)s is marked verified.", name=firm.name) if verified
+              else _("The verified mark of %(name)s was removed.", name=firm.name), "success")
+    return redirect(url_for("firms.view", firm_id=firm.id))
+
+
+@bp.route("/<int:firm_id>/confirm", methods=["POST"])
+@login_required
+def confirm_profile(firm_id: int):
+    """A member confirms that the profile is still right."""
+    firm = get_or_404(Firm, firm_id)
+    require_own_firm(firm.id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    confirm(firm)
+    db.session.commit()
+    flash(_("Thank you: the profile is marked as confirmed today."), "success")
+    return redirect(url_for("firms.dashboard"))
 
 
 @bp.route("/<int:firm_id>/edit", methods=["GET", "POST"])
@@ -123,7 +160,7 @@ def edit(firm_id: int):
                 if member is not None:
                     member.is_contact = bool(entry.form.shown.data)
                     member.department = (entry.form.department.data or "").strip()
-            firm.updated_at = utcnow()
+            firm.updated_at = firm.confirmed_at = utcnow()
             db.session.commit()
             flash(_("Your company profile has been saved."), "success")
             return redirect(url_for("firms.view", firm_id=firm.id))
@@ -149,7 +186,7 @@ def dashboard():
     suppliers = {n.id: suppliers_for_need(n, top=3).hits for n in needs if n.is_open}
     return render_template("firms/dashboard.html", firm=firm, percent=percent, missing=missing,
                            offerings=offerings, needs=needs, answerable=answerable, suppliers=suppliers,
-                           verify_form=EmptyForm())
+                           verify_form=EmptyForm(), stale=is_stale(firm))
 
 
 def _may_see_unlisted(firm: Firm) -> bool:

@@ -32,7 +32,7 @@ def _place(firm: Firm) -> dict:
 def firm_record(firm: Firm) -> Record:
     text = _join(firm.description_ja, firm.description_en, " ".join(firm.tags), " ".join(firm.equipment))
     return Record(id=f"f{firm.id}", name=_join(firm.name, firm.name_en), text=text, categories=list(firm.industries),
-                  tags=list(firm.tags), kind="firm", updated_at=firm.updated_at, **_place(firm))
+                  tags=list(firm.tags), kind="firm", updated_at=firm.last_confirmed, **_place(firm))
 
 
 def offering_record(o: Offering) -> Record:
