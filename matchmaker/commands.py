@@ -11,6 +11,7 @@ from .models import ROLES, Firm, User, utcnow
 
 
 def init_commands(app: Flask) -> None:
+    from .indicators.cli import indicators_command
     from .matching.cli import rank_command
     from .scheduling.cli import schedule_command
 
@@ -20,6 +21,7 @@ def init_commands(app: Flask) -> None:
     app.cli.add_command(rank_command)
     app.cli.add_command(schedule_command)
     app.cli.add_command(tick)
+    app.cli.add_command(indicators_command)
 
 
 @click.command("seed-demo")

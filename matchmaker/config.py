@@ -98,6 +98,11 @@ def default_config(instance_path: str) -> dict:
         "MATCHMAKER_LOGIN_ADDRESS_LIMIT": "60 per minute;300 per hour",
         "MATCHMAKER_PASSWORD_RESET_LIMIT": "5 per hour",
         "MATCHMAKER_SCHEDULER_TIME_LIMIT": 20,
+        # Indicators: a figure describing fewer firms than this is shown as "< N" (page, exports, public page);
+        # the public page exists only when the city turns it on; supply gaps check this many recent needs.
+        "MATCHMAKER_INDICATORS_MIN_FIRMS": 3,
+        "MATCHMAKER_PUBLIC_INDICATORS": False,
+        "MATCHMAKER_INDICATORS_GAP_NEEDS": 300,
     }
 
 
