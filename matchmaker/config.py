@@ -102,7 +102,7 @@ def default_config(instance_path: str) -> dict:
         # the public page exists only when the city turns it on; supply gaps check this many recent needs.
         "MATCHMAKER_INDICATORS_MIN_FIRMS": 3,
         "MATCHMAKER_PUBLIC_INDICATORS": False,
-        "MATCHMAKER_INDICATORS_GAP_NEEDS": 300,
+        "MATCHMAKER_INDICATORS_GAP_NEEDS": 200,
     }
 
 

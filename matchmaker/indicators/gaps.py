@@ -1,6 +1,6 @@
 """Supply gaps (地域の供給ギャップ): what the city's buyers ask for that the city's firms do not supply well.
 
-The needs posted in the period that are still open, and the requests for quotation of the period that
+The needs posted in the period that were not fulfilled (still open, or closed without an order), and the requests for quotation of the period that
 no one quoted for (all declined or unanswered), are each searched against the city's suppliers exactly
 as on a need's own page (search/records.py, the engine's supply index); those whose best local match is
 below "good" are grouped by the capability concepts the engine reads in their text (its vocabulary:
@@ -73,10 +73,24 @@ def supply_gaps(period: Period) -> Gaps:
     return found
 
 
+_verdict_cache: dict[tuple, dict] = {}
+
+
+def _verdicts(index) -> dict:
+    """Per need or request (key with its last change): None when a local firm supplies it well, else the
+    capabilities it asks for. Kept while the index does not change."""
+    version = (id(index.supply), index.last_change)
+    with _cache_lock:
+        if version not in _verdict_cache:
+            _verdict_cache.clear()
+            _verdict_cache[version] = {}
+        return _verdict_cache[version]
+
+
 def _queries(period: Period, limit: int) -> tuple[list[tuple[str, Query, int, bool]], int]:
     """(key, query, buyer firm id, is an open need) for the most recent candidates, and how many there were."""
     open_needs = (sa.select(Need.id, Need.created_at).join(Firm, Firm.id == Need.firm_id)
-                  .where(Need.status == "open", _during(Need.created_at, period), Firm.deleted_at.is_(None)))
+                  .where(Need.status != "fulfilled", _during(Need.created_at, period), Firm.deleted_at.is_(None)))
     quoted = sa.select(Invitation.rfq_id).where(Invitation.answered_at.is_not(None), Invitation.status != "declined")
     unanswered = (sa.select(Rfq.id, Rfq.created_at).where(_during(Rfq.created_at, period), Rfq.status != "open",
                                                           Rfq.id.not_in(quoted), Rfq.need_id.is_(None)))
@@ -105,7 +119,7 @@ def _queries(period: Period, limit: int) -> tuple[list[tuple[str, Query, int, bo
     for kind, i in picked:
         if kind == "n" and i in needs:
             n = needs[i]
-            out.append((f"n{i}", need_query(n), n.firm_id, n.status == "open"))
+            out.append((f"n{i}@{n.updated_at}", need_query(n), n.firm_id, n.status == "open"))
         elif kind == "r" and i in rfqs:
             r, f = rfqs[i], rfqs[i].buyer
             q = Query(id=f"r{i}", text=f"{r.title}\n{r.description}", city=f.city or None, country=f.country,
@@ -120,12 +134,16 @@ def _compute(period: Period, index) -> Gaps:
     engine = index.supply
     groups: dict[str, dict] = {}
     without = 0
+    verdicts = _verdicts(index)
     for key, q, buyer_id, is_open_need in queries:
-        best = engine.search(scoped(q, "local"), top=1, explain=False)
-        if best and best[0].strength in GOOD:
+        if key not in verdicts:
+            best = engine.search(scoped(q, "local"), top=1, explain=False)
+            verdicts[key] = None if best and best[0].strength in GOOD else capabilities(q.text, engine)
+        concepts = verdicts[key]
+        if concepts is None:
             continue
         without += is_open_need
-        for cid in capabilities(q.text, engine):
+        for cid in concepts:
             g = groups.setdefault(cid, {"concept": cid, "needs": 0, "buyers": set()})
             g["needs"] += 1
             g["buyers"].add(buyer_id)
@@ -135,8 +153,18 @@ def _compute(period: Period, index) -> Gaps:
     for g in rows:
         c = engine.vocabulary.concepts[g["concept"]]
         out.append({"concept": g["concept"], "label_ja": c.label("ja"), "label_en": c.label("en"),
-                    "needs": g["needs"], "firms": len(g["buyers"]), "nearest": _nearest(engine, c, home)})
+                    "needs": g["needs"], "firms": len(g["buyers"]),
+                    "nearest": verdicts.setdefault(("nearest", c.id), _nearest(engine, c, home))})
+    _firm_names(out)
     return Gaps(rows=out, open_without_local=without, checked=len(queries), candidates=total)
+
+
+def _firm_names(rows: list[dict]) -> None:
+    """The firms' names as they are now (the engine's record of an offering is named by its title)."""
+    ids = {f["firm_id"] for g in rows for f in g["nearest"]}
+    names = dict(db.session.execute(sa.select(Firm.id, Firm.name).where(Firm.id.in_(ids))).all()) if ids else {}
+    for g in rows:
+        g["nearest"] = [dict(f, name=names[f["firm_id"]]) for f in g["nearest"] if f["firm_id"] in names]
 
 
 def _nearest(engine, concept, home) -> list[dict]:
@@ -157,7 +185,7 @@ def _nearest(engine, concept, home) -> list[dict]:
                 continue
             km = (reference.haversine_km(home.lat, home.lon, r.lat, r.lon)
                   if r.lat is not None and r.lon is not None else None)
-            found[r.owner] = {"firm_id": int(r.owner), "name": (r.name or "").split("\n")[0],
+            found[r.owner] = {"firm_id": int(r.owner), "name": "",
                               "locality": place, "city": r.city or "", "country": r.country or "",
                               "distance_km": round(km) if km is not None else None}
     return sorted(found.values(), key=lambda f: (f["distance_km"] is None, f["distance_km"] or 0))[:NEAREST]
