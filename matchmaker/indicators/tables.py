@@ -128,12 +128,12 @@ def summary(fig: dict) -> Table:
         t.rows.append([label, a, b, _change(a, b)])
         t.row_kinds.append(kind)
 
-    add(_("Deals"), now["count"], before.get("count"))
+    add(_("Number of deals"), now["count"], before.get("count"))
     add(_("Deal amount (JPY)"), now["amount"], before.get("amount"), "yen")
     add(_("Local share of deals (by count)"), now["share_count"], before.get("share_count"), "share")
     add(_("Local share of deals (by amount)"), now["share_amount"], before.get("share_amount"), "share")
     for p in LOCALITIES:
-        add(_("Deals: %(where)s", where=locality_label(p)), now[p], before.get(p))
+        add(_("Number of deals: %(where)s", where=locality_label(p)), now[p], before.get(p))
         add(_("Amount: %(where)s (JPY)", where=locality_label(p)), now[p + "_amount"], before.get(p + "_amount"), "yen")
 
     def rel(r):
@@ -211,7 +211,7 @@ def by_month(fig: dict) -> Table:
 
 def by_industry(fig: dict) -> Table:
     t = Table("by_industry", _("Deals by the supplier's industry (JSIC major group)"),
-              [_("Industry"), _("Deals"), _("Amount (JPY)"), _("Local deals"), _("Local share")],
+              [_("Industry"), _("Number of deals"), _("Amount (JPY)"), _("Local deals"), _("Local share")],
               kinds=["text", "int", "yen", "int", "share"])
     for row in fig["by_industry"]:
         n, amount = guard(row["count"], row["firms"]), guard(row["amount_jpy"], row["firms"])
