@@ -61,4 +61,6 @@ class Deal(db.Model):
     __table_args__ = (
         sa.CheckConstraint("source IN ('rfq', 'fair')", name="source"),
         sa.CheckConstraint("locality IN ('local', 'domestic', 'overseas')", name="locality"),
+        # the indicators: a pair's first deal (new business relationships)
+        sa.Index("ix_deals_pair_date", "buyer_firm_id", "supplier_firm_id", "deal_date"),
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import timezone
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from flask import current_app
 
 from ..deals.models import Deal
@@ -161,25 +162,26 @@ def by_month(period: Period) -> list[dict]:
 
 def new_relationships(period: Period) -> dict:
     """Pairs of firms whose first recorded deal (ever) falls in the period; `local`: both in the city
-    when that deal was recorded."""
-    ranked = sa.select(
-        Deal.buyer_firm_id.label("b"), Deal.supplier_firm_id.label("s"), Deal.deal_date.label("d"),
-        Deal.locality.label("loc"), Deal.buyer_locality.label("bloc"),
-        sa.func.row_number().over(partition_by=(Deal.buyer_firm_id, Deal.supplier_firm_id),
-                                  order_by=(Deal.deal_date, Deal.id)).label("rn"),
-    ).where(Deal.deal_date <= period.end).subquery()
-    first = sa.select(ranked).where(ranked.c.rn == 1, ranked.c.d >= period.start).subquery()
+    when that deal was recorded. A deal of the period is a pair's first when no earlier deal of the
+    pair exists (an anti-join on the index of buyer, supplier and day)."""
+    earlier = aliased(Deal)
+    before = sa.exists().where(earlier.buyer_firm_id == Deal.buyer_firm_id,
+                               earlier.supplier_firm_id == Deal.supplier_firm_id,
+                               sa.or_(earlier.deal_date < Deal.deal_date,
+                                      sa.and_(earlier.deal_date == Deal.deal_date, earlier.id < Deal.id)))
+    first = (sa.select(Deal.buyer_firm_id.label("b"), Deal.supplier_firm_id.label("s"), Deal.locality.label("loc"),
+                       Deal.buyer_locality.label("bloc"))
+             .where(_in_period(period), ~before).subquery())
     both = sa.and_(first.c.loc == "local", first.c.bloc == "local")
-    n, n_local = db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((both, 1), else_=0)), 0))
-        .select_from(first)).one()
-    firms = sa.union(sa.select(first.c.b.label("f")), sa.select(first.c.s.label("f"))).subquery()
-    n_firms = db.session.scalar(sa.select(sa.func.count()).select_from(firms)) or 0
-    local_firms = sa.union(sa.select(first.c.b.label("f")).where(both),
-                           sa.select(first.c.s.label("f")).where(both)).subquery()
-    n_local_firms = db.session.scalar(sa.select(sa.func.count()).select_from(local_firms)) or 0
-    return {"count": int(n or 0), "firms": int(n_firms), "local": {"count": int(n_local or 0),
-                                                                    "firms": int(n_local_firms)}}
+    row = db.session.execute(sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((both, 1), else_=0)), 0),
+        sa.func.count(sa.distinct(first.c.b)), sa.func.count(sa.distinct(first.c.s)),
+        sa.func.count(sa.distinct(sa.case((both, first.c.b)))), sa.func.count(sa.distinct(sa.case((both, first.c.s)))),
+    ).select_from(first)).one()
+    n, n_local, buyers, suppliers, local_buyers, local_suppliers = (int(v or 0) for v in row)
+    # a cell describes its buyers and its suppliers: the fewer of the two decides whether it is shown
+    return {"count": n, "firms": min(buyers, suppliers),
+            "local": {"count": n_local, "firms": min(local_buyers, local_suppliers)}}
 
 
 def rfq(period: Period) -> dict:
@@ -208,6 +210,9 @@ def _median_first_quote(sent) -> float | None:
     first = (sa.select(_hours(sa.func.min(Quote.created_at), Invitation.invited_at).label("h"))
              .join(Quote, Quote.invitation_id == Invitation.id)
              .where(Invitation.rfq_id.in_(sent)).group_by(Invitation.id, Invitation.invited_at).subquery())
+    if _dialect() == "postgresql":
+        median = db.session.scalar(sa.select(sa.func.percentile_cont(0.5).within_group(first.c.h)))
+        return round(float(median), 1) if median is not None else None
     n = db.session.scalar(sa.select(sa.func.count()).select_from(first)) or 0
     if not n:
         return None

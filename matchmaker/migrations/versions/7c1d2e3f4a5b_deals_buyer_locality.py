@@ -1,4 +1,4 @@
-"""deals: the buyer's locality, decided when the deal is recorded (indicators)
+"""deals: the buyer's locality, decided when the deal is recorded; index for a pair's first deal (indicators)
 
 Revision ID: 7c1d2e3f4a5b
 Revises: 05a69b63d496
@@ -20,8 +20,10 @@ def upgrade():
     # Deals recorded before keep "" (unknown): their buyer's place on that day was not kept.
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.add_column(sa.Column('buyer_locality', sa.String(length=10), server_default='', nullable=False))
+        batch_op.create_index('ix_deals_pair_date', ['buyer_firm_id', 'supplier_firm_id', 'deal_date'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('deals', schema=None) as batch_op:
+        batch_op.drop_index('ix_deals_pair_date')
         batch_op.drop_column('buyer_locality')
