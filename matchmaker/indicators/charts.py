@@ -51,21 +51,25 @@ def bars(table: Table, label_col: int, value_col: int, title: str, top: int = 15
     return _svg(width, 20 + len(rows) * (bar_h + gap), title, body)
 
 
-def stacked_months(table: Table, title: str, legend: list[str]) -> Markup:
-    """Deals per month, one column per month stacked local / domestic / overseas (columns 1..3)."""
+WITHHELD = "#b9b9b9"
+
+
+def stacked_months(table: Table, title: str, legend: list[str], withheld: str) -> Markup:
+    """Deals per month, one column per month stacked local / domestic / overseas (columns 1..3); a month
+    whose split is withheld (a "< N" cell) is one grey column of its total (column 4)."""
     rows = table.rows
-    if not rows or not any(_num(v) for r in rows for v in r[1:4]):
+    if not rows or not any(_num(r[4]) for r in rows):
         return Markup("")
-    width, height, left, bottom, top_pad = 640, 300, 44, 40, 36
+    width, height, left, bottom, top_pad = 640, 310, 44, 40, 48
     plot_h = height - bottom - top_pad
-    peak = max(sum(_num(v) for v in r[1:4]) for r in rows) or 1
+    peak = max(_num(r[4]) for r in rows) or 1
     step = (width - left - 10) / len(rows)
     bar_w = max(step * 0.7, 2)
     body = []
-    for k, (name, colour) in enumerate(zip(legend, COLOURS.values())):
-        x = left + k * 170
-        body.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>'
-                    f'<text x="{x + 16}" y="17" class="chart-label">{escape(name)}</text>')
+    for k, (name, colour) in enumerate(zip([*legend, withheld], [*COLOURS.values(), WITHHELD])):
+        x, y = (left + k * 170, 4) if k < 3 else (left, 22)  # the withheld key on a line of its own
+        body.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>'
+                    f'<text x="{x + 16}" y="{y + 11}" class="chart-label">{escape(name)}</text>')
     for frac in (0, 0.5, 1):
         y = top_pad + plot_h * (1 - frac)
         body.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc"/>'
@@ -74,7 +78,10 @@ def stacked_months(table: Table, title: str, legend: list[str]) -> Markup:
     for i, r in enumerate(rows):
         x = left + i * step + (step - bar_w) / 2
         y = top_pad + plot_h
-        for v, colour in zip(r[1:4], COLOURS.values()):
+        parts = list(zip(r[1:4], COLOURS.values()))
+        if any(isinstance(v, Hidden) for v in r[1:4]):
+            parts = [(r[4], WITHHELD)]
+        for v, colour in parts:
             h = _num(v) / peak * plot_h
             if h > 0:
                 y -= h

@@ -130,7 +130,7 @@ def deals(period: Period) -> dict:
 
 
 def by_industry(period: Period) -> list[dict]:
-    """Deals by the supplier's JSIC major group (2-digit code), largest amount first."""
+    """Deals by the supplier's JSIC major group (2-digit code), most deals first."""
     group = sa.func.substr(Deal.supplier_industry, 1, 2).label("g")
     local = sa.func.sum(sa.case((Deal.locality == "local", 1), else_=0))
     local_amount = sa.func.sum(sa.case((Deal.locality == "local", Deal.amount_jpy), else_=0))
@@ -141,7 +141,7 @@ def by_industry(period: Period) -> list[dict]:
         cell = _cell(n, amount, suppliers, buyers)
         cell.update(code=code or "", local_count=int(n_local or 0), local_amount_jpy=int(amount_local or 0))
         out.append(cell)
-    return sorted(out, key=lambda c: (-c["amount_jpy"], -c["count"], c["code"]))
+    return sorted(out, key=lambda c: (-c["count"], -c["amount_jpy"], c["code"]))
 
 
 def by_month(period: Period) -> list[dict]:

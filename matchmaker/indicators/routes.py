@@ -65,7 +65,8 @@ def _render(public: bool):
     tbl = {t.key: t for t in tables.all_tables(fig, public=public)}
     legend = [tables.locality_label(p) for p in ("local", "domestic", "overseas")]
     pictures = {
-        "by_month": charts.stacked_months(tbl["by_month"], _("Deals per month by where the supplier is"), legend),
+        "by_month": charts.stacked_months(tbl["by_month"], _("Deals per month by where the supplier is"), legend,
+                                          _("Split withheld (fewer than %(n)s firms)", n=tables.min_firms())),
         "by_industry": charts.bars(tbl["by_industry"], 0, 1, _("Deals by industry")),
         "rfq_funnel": charts.bars(tbl["rfq_funnel"], 0, 1, _("Requests for quotation: funnel")),
         "supply_gaps": charts.bars(tbl["supply_gaps"], 0, 1, _("Supply gaps")),
