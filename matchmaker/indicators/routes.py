@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from ..extensions import limiter
 from ..security import organizer_required
 from ..spreadsheet import csv_response, xlsx_bytes
 from . import charts, tables
@@ -61,7 +62,7 @@ def _render(public: bool):
     except PeriodError as e:
         return render_template("indicators/page.html", error=str(e), public=public, fig=None, presets=_presets(),
                                chosen="", args=request.args, q={}), 400
-    fig = compute(period)
+    fig = _public_figures(period) if public else compute(period)
     tbl = {t.key: t for t in tables.all_tables(fig, public=public)}
     legend = [tables.locality_label(p) for p in ("local", "domestic", "overseas")]
     pictures = {
@@ -91,7 +92,26 @@ def page():
     return _render(public=False)
 
 
+PUBLIC_CACHE_SECONDS = 600
+
+
+def _public_figures(period: Period) -> dict:
+    """The public page's figures, computed at most every ten minutes per period in a process (anyone
+    may ask for them, so asking often must not cost the database)."""
+    import time
+
+    cache = current_app.extensions.setdefault("matchmaker_public_indicators", {})
+    now = time.monotonic()
+    hit = cache.get(period)
+    if hit is None or now - hit[0] > PUBLIC_CACHE_SECONDS:
+        if len(cache) > 64:
+            cache.clear()
+        hit = cache[period] = (now, compute(period))
+    return hit[1]
+
+
 @bp.route("/indicators")
+@limiter.limit(lambda: current_app.config["MATCHMAKER_SEARCH_LIMIT"])
 def public_page():
     if not current_app.config.get("MATCHMAKER_PUBLIC_INDICATORS"):
         abort(404)
