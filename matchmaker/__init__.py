@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
     from .imports.routes import bp as imports_bp
+    from .indicators.routes import bp as indicators_bp
     from .api import bp as api_bp
     from .fairs import bp as fairs_bp
     from .firms import bp as firms_bp
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(imports_bp, url_prefix="/admin")
+    app.register_blueprint(indicators_bp)
     app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(rfq_bp, url_prefix="/rfqs")

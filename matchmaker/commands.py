@@ -12,6 +12,7 @@ from .models import ROLES, Firm, User, utcnow
 
 def init_commands(app: Flask) -> None:
     from .imports.cli import import_firms
+    from .indicators.cli import indicators_command
     from .matching.cli import rank_command
     from .scheduling.cli import schedule_command
 
@@ -22,6 +23,7 @@ def init_commands(app: Flask) -> None:
     app.cli.add_command(schedule_command)
     app.cli.add_command(tick)
     app.cli.add_command(import_firms)
+    app.cli.add_command(indicators_command)
 
 
 @click.command("seed-demo")

@@ -111,6 +111,11 @@ def default_config(instance_path: str) -> dict:
         "MATCHMAKER_IMPORT_MAX_MB": 20,
         "MATCHMAKER_CLAIM_DAYS": 14,
         "MATCHMAKER_CONFIRM_MONTHS": 12,
+        # Indicators: a figure describing fewer firms than this is shown as "< N" (page, exports, public page);
+        # the public page exists only when the city turns it on; supply gaps check this many recent needs.
+        "MATCHMAKER_INDICATORS_MIN_FIRMS": 3,
+        "MATCHMAKER_PUBLIC_INDICATORS": False,
+        "MATCHMAKER_INDICATORS_GAP_NEEDS": 200,
     }
 
 

@@ -1,17 +1,16 @@
-"""Administration: accounts and roles (admins), and the city's indicators of local trade (organizers)."""
+"""Administration: accounts and roles (admins). The city's indicators of local trade are in indicators/."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import reference
 from ..extensions import db
 from ..formfields import clean_query, like_pattern, page_number
 from ..forms import EmptyForm
-from ..models import ROLES, Firm, Need, Offering, User
-from ..security import admin_required, get_or_404, organizer_required
+from ..models import ROLES, Firm, User
+from ..security import admin_required, get_or_404
 
 bp = Blueprint("admin", __name__)
 
@@ -88,36 +87,3 @@ def delete_firm(firm_id: int):
         flash(_("%(name)s and its listings have been deleted.", name=name), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/confirm_delete.html", form=form, what="firm", user=None, firm=firm)
-
-
-@bp.route("/indicators")
-@organizer_required
-def indicators():
-    """Indicators of local trade: where the firms are, and whether needs can be met locally."""
-    from .. import locality
-
-    local = locality.local_city_names()
-    firms = db.session.execute(sa.select(Firm.id, Firm.city, Firm.country)).all()
-    local_ids = {f.id for f in firms if f.country == "JP" and f.city in local}
-    counts = {
-        "firms": len(firms),
-        "local": len(local_ids),
-        "domestic": sum(1 for f in firms if f.country == "JP") - len(local_ids),
-        "overseas": sum(1 for f in firms if f.country != "JP"),
-    }
-    needs = db.session.execute(sa.select(Need.id, Need.firm_id, Need.status, Need.supplier_scope)).all()
-    offerings_open = db.session.scalar(sa.select(sa.func.count(Offering.id)).where(Offering.status == "active")) or 0
-    by_status = {s: sum(1 for n in needs if n.status == s) for s in ("open", "closed", "fulfilled")}
-    by_scope = {s: sum(1 for n in needs if n.status == "open" and n.supplier_scope == s)
-                for s in ("local", "domestic", "overseas", "anywhere")}
-    local_open = [n for n in needs if n.status == "open" and n.firm_id in local_ids]
-    industries: dict[str, int] = {}
-    for code, in db.session.execute(sa.text("SELECT value FROM firm_facets WHERE kind = 'industry'")):
-        path = reference.industry_path(code)
-        key = path[1].code if len(path) > 1 else code
-        industries[key] = industries.get(key, 0) + 1
-    top_industries = sorted(industries.items(), key=lambda kv: -kv[1])[:12]
-    return render_template("admin/indicators.html", counts=counts, by_status=by_status, by_scope=by_scope,
-                           local_open=len(local_open), offerings_open=offerings_open, top_industries=top_industries,
-                           home=current_app.config["MATCHMAKER_HOME_CITY"],
-                           radius=current_app.config.get("MATCHMAKER_LOCAL_RADIUS_KM", 30))

@@ -41,6 +41,8 @@ class Deal(db.Model):
     supplier_city: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
     supplier_country: so.Mapped[str] = so.mapped_column(sa.String(2), default="")
     buyer_city: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    # where the buyer stood, decided the same way ("" for deals recorded before it was kept)
+    buyer_locality: so.Mapped[str] = so.mapped_column(sa.String(10), default="", server_default="")
     distance_km: so.Mapped[float | None] = so.mapped_column(sa.Float)
     supplier_industry: so.Mapped[str] = so.mapped_column(sa.String(10), default="", index=True)  # JSIC code
     radius_km: so.Mapped[float | None] = so.mapped_column(sa.Float)  # the city's setting that decided `locality`
@@ -59,4 +61,6 @@ class Deal(db.Model):
     __table_args__ = (
         sa.CheckConstraint("source IN ('rfq', 'fair')", name="source"),
         sa.CheckConstraint("locality IN ('local', 'domestic', 'overseas')", name="locality"),
+        # the indicators: a pair's first deal (new business relationships)
+        sa.Index("ix_deals_pair_date", "buyer_firm_id", "supplier_firm_id", "deal_date"),
     )

@@ -18,6 +18,7 @@ def _where(buyer: Firm, supplier: Firm) -> dict:
     return {
         "locality": locality.of_firm(supplier), "supplier_city": supplier.city or "",
         "supplier_country": supplier.country or "", "buyer_city": buyer.city or "",
+        "buyer_locality": locality.of_firm(buyer),
         "distance_km": round(distance, 1) if distance is not None else None,
         "supplier_industry": (supplier.industries or [""])[0], "radius_km": locality.radius_km(),
     }

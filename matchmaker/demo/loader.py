@@ -118,6 +118,9 @@ def load_demo(reset: bool = False, today: date | None = None) -> DemoSummary:
 
         trade = load_demo_trade(today)
         counts.requests, counts.deals = trade.requests, trade.deals
+        from .history import load_demo_history
+
+        counts.deals += load_demo_history(today)
         db.session.commit()
         return counts
     except Exception:

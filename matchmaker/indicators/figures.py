@@ -1,0 +1,273 @@
+"""The figures of one period, computed in the database (GROUP BY and window functions over indexed
+columns, never a loop over every row): the page, the `matchmaker indicators` command and the exports
+all call :func:`compute`.
+
+Each cell that could describe a few firms carries ``firms``, the number of distinct firms behind it
+(for deals: the fewer of buyers and suppliers), so that privacy.py can hide small cells where figures
+are shown; the command prints the raw figures.
+
+The locality of a deal is the one stored when it was recorded (deals/models.py), so a past year's
+figures do not change when a firm moves or the radius setting changes.
+"""
+from __future__ import annotations
+
+from datetime import timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from flask import current_app
+
+from ..deals.models import Deal
+from ..extensions import db
+from ..fairs.models import Fair, Meeting, Participant
+from ..locality import LOCALITIES
+from ..models import Firm, Need, Offering
+from ..rfq.models import Invitation, Quote, Rfq
+from .periods import Period
+
+
+def compute(period: Period, previous: bool = True, gaps: bool = True) -> dict:
+    """Every figure of the period (and of the period before, under ``previous``)."""
+    out = {
+        "period": period.to_dict(),
+        "setting": _setting(period),
+        "deals": deals(period),
+        "by_industry": by_industry(period),
+        "by_month": by_month(period),
+        "new_relationships": new_relationships(period),
+        "rfq": rfq(period),
+        "needs": needs(period),
+        "fairs": fairs(period),
+        "activity": activity(period),
+    }
+    if gaps:
+        from .gaps import supply_gaps
+
+        found = supply_gaps(period)
+        out["needs"]["open_without_local"] = found.open_without_local
+        out["supply_gaps"] = found.rows
+        out["supply_gaps_checked"] = {"needs": found.checked, "of": found.candidates}
+    if previous:
+        prev = period.previous()
+        out["previous"] = {"period": prev.to_dict(), "deals": deals(prev),
+                           "new_relationships": new_relationships(prev), "rfq": rfq(prev), "needs": needs(prev),
+                           "fairs": fairs(prev), "activity": activity(prev)}
+    return out
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _instants(period: Period):
+    start, end = period.bounds()
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def _during(col, period: Period):
+    start, end = _instants(period)
+    return sa.and_(col >= start, col < end)
+
+
+def _share(part, whole):
+    return round(part / whole, 4) if whole else None
+
+
+def _dialect() -> str:
+    return db.engine.dialect.name
+
+
+def _month(col):
+    if _dialect() == "postgresql":
+        return sa.func.to_char(col, "YYYY-MM")
+    return sa.func.strftime("%Y-%m", col)
+
+
+def _hours(later, earlier):
+    if _dialect() == "postgresql":
+        return sa.func.extract("epoch", later - earlier) / 3600.0
+    return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 24.0
+
+
+def _cell(count=0, amount=0, suppliers=0, buyers=0) -> dict:
+    return {"count": int(count or 0), "amount_jpy": int(amount or 0), "firms": int(min(suppliers or 0, buyers or 0))}
+
+
+def _deal_cols():
+    return (sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(Deal.amount_jpy), 0),
+            sa.func.count(sa.distinct(Deal.supplier_firm_id)), sa.func.count(sa.distinct(Deal.buyer_firm_id)))
+
+
+def _in_period(period: Period):
+    return Deal.deal_date.between(period.start, period.end)
+
+
+# ------------------------------------------------------------------ figures
+
+
+def _setting(period: Period) -> dict:
+    """The setting the figures use: today's, and the radii stored with the period's deals."""
+    radii = db.session.execute(sa.select(Deal.radius_km).where(_in_period(period)).group_by(Deal.radius_km)
+                               .order_by(Deal.radius_km)).scalars().all()
+    cfg = current_app.config
+    return {"home_city": cfg["MATCHMAKER_HOME_CITY"], "radius_km": float(cfg["MATCHMAKER_LOCAL_RADIUS_KM"]),
+            "deal_radii_km": [r for r in radii if r is not None],
+            "min_firms": int(cfg["MATCHMAKER_INDICATORS_MIN_FIRMS"])}
+
+
+def deals(period: Period) -> dict:
+    total = db.session.execute(sa.select(*_deal_cols()).where(_in_period(period))).one()
+    out = _cell(*total)
+    rows = db.session.execute(sa.select(Deal.locality, *_deal_cols()).where(_in_period(period))
+                              .group_by(Deal.locality)).all()
+    parts = {r[0]: _cell(*r[1:]) for r in rows}
+    for place in LOCALITIES:
+        out[place] = parts.get(place, _cell())
+    out["local_share_count"] = _share(out["local"]["count"], out["count"])
+    out["local_share_amount"] = _share(out["local"]["amount_jpy"], out["amount_jpy"])
+    out["without_amount"] = db.session.scalar(
+        sa.select(sa.func.count(Deal.id)).where(_in_period(period), Deal.amount_jpy.is_(None))) or 0
+    return out
+
+
+def by_industry(period: Period) -> list[dict]:
+    """Deals by the supplier's JSIC major group (2-digit code), most deals first."""
+    group = sa.func.substr(Deal.supplier_industry, 1, 2).label("g")
+    local = sa.func.sum(sa.case((Deal.locality == "local", 1), else_=0))
+    local_amount = sa.func.sum(sa.case((Deal.locality == "local", Deal.amount_jpy), else_=0))
+    rows = db.session.execute(sa.select(group, *_deal_cols(), local, local_amount).where(_in_period(period))
+                              .group_by(group)).all()
+    out = []
+    for code, n, amount, suppliers, buyers, n_local, amount_local in rows:
+        cell = _cell(n, amount, suppliers, buyers)
+        cell.update(code=code or "", local_count=int(n_local or 0), local_amount_jpy=int(amount_local or 0))
+        out.append(cell)
+    return sorted(out, key=lambda c: (-c["count"], -c["amount_jpy"], c["code"]))
+
+
+def by_month(period: Period) -> list[dict]:
+    """Deals per month of the period, by locality (months with no deal are there, with zeros)."""
+    month = _month(Deal.deal_date).label("m")
+    rows = db.session.execute(sa.select(month, Deal.locality, *_deal_cols()).where(_in_period(period))
+                              .group_by(month, Deal.locality)).all()
+    months = {m: {"month": m, **{p: _cell() for p in LOCALITIES}} for m in period.months()}
+    for m, place, *cols in rows:
+        if m in months:
+            months[m][place] = _cell(*cols)
+    for row in months.values():
+        row["count"] = sum(row[p]["count"] for p in LOCALITIES)
+        row["amount_jpy"] = sum(row[p]["amount_jpy"] for p in LOCALITIES)
+        row["local_share_count"] = _share(row["local"]["count"], row["count"])
+    return list(months.values())
+
+
+def new_relationships(period: Period) -> dict:
+    """Pairs of firms whose first recorded deal (ever) falls in the period; `local`: both in the city
+    when that deal was recorded. A deal of the period is a pair's first when no earlier deal of the
+    pair exists (an anti-join on the index of buyer, supplier and day)."""
+    earlier = aliased(Deal)
+    before = sa.exists().where(earlier.buyer_firm_id == Deal.buyer_firm_id,
+                               earlier.supplier_firm_id == Deal.supplier_firm_id,
+                               sa.or_(earlier.deal_date < Deal.deal_date,
+                                      sa.and_(earlier.deal_date == Deal.deal_date, earlier.id < Deal.id)))
+    first = (sa.select(Deal.buyer_firm_id.label("b"), Deal.supplier_firm_id.label("s"), Deal.locality.label("loc"),
+                       Deal.buyer_locality.label("bloc"))
+             .where(_in_period(period), ~before).subquery())
+    both = sa.and_(first.c.loc == "local", first.c.bloc == "local")
+    row = db.session.execute(sa.select(
+        sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((both, 1), else_=0)), 0),
+        sa.func.count(sa.distinct(first.c.b)), sa.func.count(sa.distinct(first.c.s)),
+        sa.func.count(sa.distinct(sa.case((both, first.c.b)))), sa.func.count(sa.distinct(sa.case((both, first.c.s)))),
+    ).select_from(first)).one()
+    n, n_local, buyers, suppliers, local_buyers, local_suppliers = (int(v or 0) for v in row)
+    # a cell describes its buyers and its suppliers: the fewer of the two decides whether it is shown
+    return {"count": n, "firms": min(buyers, suppliers),
+            "local": {"count": n_local, "firms": min(local_buyers, local_suppliers)}}
+
+
+def rfq(period: Period) -> dict:
+    """Requests sent in the period and what became of them."""
+    sent = sa.select(Rfq.id).where(_during(Rfq.created_at, period))
+    n_sent, n_buyers = db.session.execute(
+        sa.select(sa.func.count(Rfq.id), sa.func.count(sa.distinct(Rfq.buyer_firm_id)))
+        .where(_during(Rfq.created_at, period))).one()
+    n_inv, n_answered, n_suppliers = db.session.execute(
+        sa.select(sa.func.count(Invitation.id), sa.func.count(Invitation.answered_at),
+                  sa.func.count(sa.distinct(Invitation.supplier_firm_id)))
+        .where(Invitation.rfq_id.in_(sent))).one()
+    n_awarded = db.session.scalar(sa.select(sa.func.count(Rfq.id)).where(
+        _during(Rfq.created_at, period), Rfq.status == "awarded")) or 0
+    award_deals, award_local = db.session.execute(
+        sa.select(sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(sa.case((Deal.locality == "local", 1),
+                                                                                else_=0)), 0))
+        .where(Deal.source == "rfq", Deal.rfq_id.in_(sent))).one()
+    return {"sent": int(n_sent), "invitations": int(n_inv), "answered": int(n_answered),
+            "answered_share": _share(n_answered, n_inv), "median_hours_to_first_quote": _median_first_quote(sent),
+            "awarded": int(n_awarded), "awarded_deals": int(award_deals), "awarded_local": int(award_local),
+            "awarded_local_share": _share(award_local, award_deals), "firms": int(min(n_buyers, n_suppliers or 0))}
+
+
+def _median_first_quote(sent) -> float | None:
+    first = (sa.select(_hours(sa.func.min(Quote.created_at), Invitation.invited_at).label("h"))
+             .join(Quote, Quote.invitation_id == Invitation.id)
+             .where(Invitation.rfq_id.in_(sent)).group_by(Invitation.id, Invitation.invited_at).subquery())
+    if _dialect() == "postgresql":
+        median = db.session.scalar(sa.select(sa.func.percentile_cont(0.5).within_group(first.c.h)))
+        return round(float(median), 1) if median is not None else None
+    n = db.session.scalar(sa.select(sa.func.count()).select_from(first)) or 0
+    if not n:
+        return None
+    middle = db.session.execute(sa.select(first.c.h).order_by(first.c.h).offset((n - 1) // 2)
+                                .limit(1 if n % 2 else 2)).scalars().all()
+    return round(sum(float(h) for h in middle) / len(middle), 1)
+
+
+def needs(period: Period) -> dict:
+    """Needs posted in the period, and where they stand now."""
+    status = db.session.execute(sa.select(Need.status, sa.func.count(Need.id)).where(_during(Need.created_at, period))
+                                .group_by(Need.status)).all()
+    by = {s: int(n) for s, n in status}
+    n_firms = db.session.scalar(sa.select(sa.func.count(sa.distinct(Need.firm_id)))
+                                .where(_during(Need.created_at, period))) or 0
+    return {"posted": sum(by.values()), "fulfilled": by.get("fulfilled", 0), "open": by.get("open", 0),
+            "closed": by.get("closed", 0), "firms": int(n_firms)}
+
+
+def fairs(period: Period) -> dict:
+    """Trade fairs that started in the period: who came, the meetings, and the deals reported after."""
+    held = sa.select(Fair.id).where(Fair.start_date.between(period.start, period.end))
+    n_fairs = db.session.scalar(sa.select(sa.func.count()).select_from(held.subquery())) or 0
+    n_part, n_firms = db.session.execute(sa.select(sa.func.count(Participant.id),
+                                                   sa.func.count(sa.distinct(Participant.firm_id)))
+                                         .where(Participant.fair_id.in_(held))).one()
+    was_held = sa.or_(Meeting.a_held.is_(True), Meeting.b_held.is_(True))
+    no_show = sa.or_(Meeting.a_held.is_(False), Meeting.b_held.is_(False))
+    planned, n_held, n_no_show = db.session.execute(sa.select(
+        sa.func.count(Meeting.id), sa.func.coalesce(sa.func.sum(sa.case((was_held, 1), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((no_show, 1), else_=0)), 0)).where(Meeting.fair_id.in_(held))).one()
+    meetings = sa.select(Meeting.id).where(Meeting.fair_id.in_(held))
+    n_deals, n_local = db.session.execute(sa.select(
+        sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(sa.case((Deal.locality == "local", 1), else_=0)), 0))
+        .where(Deal.meeting_id.in_(meetings))).one()
+    return {"fairs": int(n_fairs), "participants": int(n_part), "firms": int(n_firms),
+            "meetings_planned": int(planned), "meetings_held": int(n_held), "no_shows": int(n_no_show),
+            "deals": int(n_deals), "deals_local": int(n_local)}
+
+
+def activity(period: Period) -> dict:
+    """Firms registered, firms whose profile was last updated in the period, and active firms: those
+    that posted a need or an offering, sent or answered a request, were party to a deal or joined a
+    fair in the period."""
+    live = Firm.deleted_at.is_(None)
+    registered = db.session.scalar(sa.select(sa.func.count(Firm.id)).where(live, _during(Firm.created_at, period))) or 0
+    updated = db.session.scalar(sa.select(sa.func.count(Firm.id)).where(live, _during(Firm.updated_at, period))) or 0
+    active = sa.union(
+        sa.select(Need.firm_id.label("f")).where(_during(Need.created_at, period)),
+        sa.select(Offering.firm_id).where(_during(Offering.created_at, period)),
+        sa.select(Rfq.buyer_firm_id).where(_during(Rfq.created_at, period)),
+        sa.select(Invitation.supplier_firm_id).where(_during(Invitation.answered_at, period)),
+        sa.select(Deal.buyer_firm_id).where(_in_period(period)),
+        sa.select(Deal.supplier_firm_id).where(_in_period(period)),
+        sa.select(Participant.firm_id).where(_during(Participant.created_at, period)),
+    ).subquery()
+    n_active = db.session.scalar(sa.select(sa.func.count()).select_from(active)) or 0
+    return {"firms_registered": int(registered), "profiles_updated": int(updated), "active_firms": int(n_active)}
