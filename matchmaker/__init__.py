@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
 def register_models() -> None:
     """Every table's model, imported once, so that the metadata (and migrations) see them all."""
     from . import idempotency, models  # noqa: F401
+    from .api import models as api_models  # noqa: F401
     from .accounts import models as account_models  # noqa: F401
     from .fairs import models as fair_models  # noqa: F401
     from .mail import models as mail_models  # noqa: F401
@@ -73,7 +74,6 @@ def register_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
-    from .api import bp as api_bp
     from .fairs import bp as fairs_bp
     from .firms import bp as firms_bp
     from .main import bp as main_bp
@@ -93,13 +93,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(fairs_bp, url_prefix="/fairs")
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(rfq_bp, url_prefix="/rfqs")
     app.register_blueprint(threads_bp, url_prefix="/messages")
     app.register_blueprint(deals_bp, url_prefix="/deals")
     app.register_blueprint(files_bp, url_prefix="/files")
     app.register_blueprint(alerts_bp, url_prefix="/alerts")
+
+    from .api import init_api
+
+    init_api(app)  # /api/v1 (flask-smorest), its OpenAPI document and /api/docs
 
 
 def register_errorhandlers(app: Flask) -> None:

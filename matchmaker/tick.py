@@ -55,4 +55,7 @@ def prune_accounts(now: datetime) -> int:
         sa.or_(UserSession.remember.is_(True), UserSession.last_seen_at < now - IDLE_LIMIT))).rowcount
     n += db.session.execute(sa.delete(AccountToken).where(AccountToken.expires_at < now - timedelta(days=7))).rowcount
     n += db.session.execute(sa.delete(FormSubmission).where(FormSubmission.created_at < now - timedelta(days=30))).rowcount
+    from .api import tokens
+
+    n += tokens.prune(now)
     return n

@@ -1,10 +1,12 @@
 """Firm rules shared by the pages, the command line and the demo loader."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import reference
-from ..models import Firm
+from .. import locality, reference
+from ..formfields import like_pattern
+from ..models import Firm, FirmFacet
 
 
 def city_error(city: str, country: str) -> str | None:
@@ -35,3 +37,48 @@ def apply_location(firm: Firm, keep_coordinates: bool = False) -> None:
         firm.prefecture = place.region
     if not keep_coordinates or firm.latitude is None or firm.longitude is None:
         firm.latitude, firm.longitude = place.lat, place.lon
+
+
+def _has_facet(kind: str, values) -> sa.ColumnElement:
+    cond = FirmFacet.value.in_(list(values)) if not isinstance(values, str) else FirmFacet.value == values
+    return sa.exists().where(FirmFacet.firm_id == Firm.id, FirmFacet.kind == kind, cond)
+
+
+def directory_filters(query, q: str | None = None, city: str | None = None, industry: str | None = None,
+                      certification: str | None = None, language: str | None = None, area: str | None = None):
+    """The directory's filters (the page and the API): name or keyword, city, industry (with its
+    sub-codes), certification, language, area (local, domestic, overseas)."""
+    q = (q or "").strip()
+    if q:
+        like = like_pattern(q)
+        query = query.where(sa.or_(
+            Firm.name.ilike(like, escape="\\"), Firm.name_en.ilike(like, escape="\\"),
+            Firm.name_kana.ilike(like, escape="\\"), Firm.description_ja.ilike(like, escape="\\"),
+            Firm.description_en.ilike(like, escape="\\"),
+            sa.exists().where(FirmFacet.firm_id == Firm.id, FirmFacet.kind.in_(["tag", "equipment"]),
+                              FirmFacet.value.ilike(like, escape="\\")),
+        ))
+    city = (city or "").strip()
+    if city:
+        place = reference.find_place(city, "JP")
+        names = {city} | ({place.name} if place else set())
+        query = query.where(sa.or_(Firm.city.in_(names), Firm.city.ilike(like_pattern(city), escape="\\")))
+    if industry:
+        query = query.where(_has_facet("industry", reference.industry_descendant_codes(industry)))
+    cert = (certification or "").strip()
+    if cert:
+        query = query.where(sa.exists().where(
+            FirmFacet.firm_id == Firm.id, FirmFacet.kind == "certification",
+            sa.func.replace(sa.func.lower(FirmFacet.value), " ", "").like(
+                like_pattern(cert.lower().replace(" ", "")), escape="\\"),
+        ))
+    if language:
+        query = query.where(_has_facet("language", language))
+    home = locality.home_country()
+    if area == "local":
+        query = query.where(Firm.country == home, Firm.city.in_(locality.local_city_names()))
+    elif area == "domestic":
+        query = query.where(Firm.country == home)
+    elif area == "overseas":
+        query = query.where(Firm.country != home)
+    return query

@@ -1,4 +1,4 @@
-"""The read-only JSON API: results, and a 400 with a JSON error body for every bad input."""
+"""The first API operation, /api/v1/suppliers: its envelope kept, and a 4xx problem+json for every bad input."""
 import pytest
 
 
@@ -25,29 +25,33 @@ def test_overseas_scope(client, firms):
     assert [d["firm"]["country"] for d in body["data"]] == ["TH"]
 
 
-@pytest.mark.parametrize("args,words", [
-    ({}, "'q' is required"),
-    ({"q": "  "}, "'q' is required"),
-    ({"q": "x", "lat": "95", "lon": "0"}, "'lat' must be between"),
-    ({"q": "x", "lat": "35"}, "both 'lat' and 'lon'"),
-    ({"q": "x", "lat": "abc", "lon": "1"}, "must be a number"),
-    ({"q": "x", "scope": "moon"}, "'scope' must be one of"),
-    ({"q": "x", "industry": "ZZ9"}, "unknown industry code"),
-    ({"q": "x", "language": "xx"}, "unknown language code"),
-    ({"q": "x", "city": "Atlantis"}, "unknown city"),
-    ({"q": "x\x00"}, "control characters"),
-    ({"q": "x" * 3000}, "longer than"),
+@pytest.mark.parametrize("args,status,words", [
+    ({}, 422, "query.q"),
+    ({"q": "  "}, 400, "'q' is required"),
+    ({"q": "x", "lat": "95", "lon": "0"}, 422, "query.lat"),
+    ({"q": "x", "lat": "35"}, 400, "both 'lat' and 'lon'"),
+    ({"q": "x", "lat": "abc", "lon": "1"}, 422, "query.lat"),
+    ({"q": "x", "scope": "moon"}, 422, "query.scope"),
+    ({"q": "x", "industry": "ZZ9"}, 400, "unknown industry code"),
+    ({"q": "x", "language": "xx"}, 400, "unknown language code"),
+    ({"q": "x", "city": "Atlantis"}, 400, "unknown city"),
+    ({"q": "x\x00"}, 422, "query.q"),
+    ({"q": "x" * 3000}, 422, "query.q"),
+    ({"q": "x", "colour": "red"}, 422, "query.colour"),
 ])
-def test_bad_input_gets_a_json_400(client, firms, args, words):
+def test_bad_input_gets_a_problem(client, firms, args, status, words):
     r = client.get("/api/v1/suppliers", query_string=args)
-    assert r.status_code == 400
-    body = r.get_json()
-    assert body["ok"] is False and words in body["error"]["message"]
+    assert r.status_code == status
+    assert r.mimetype == "application/problem+json"
+    body = r.get_json(force=True)
+    assert body["status"] == status and body["title"]
+    assert words in body["detail"] or words in body.get("errors", {})
 
 
-def test_unknown_api_path_is_a_json_404(client):
+def test_unknown_api_path_is_a_problem_404(client):
     r = client.get("/api/v1/nothing")
-    assert r.status_code == 404 and r.get_json()["ok"] is False
+    assert r.status_code == 404 and r.mimetype == "application/problem+json"
+    assert r.get_json(force=True)["status"] == 404
 
 
 @pytest.fixture
