@@ -12,7 +12,7 @@ from .. import locality, reference
 from ..capabilities import concepts
 from ..extensions import db
 from ..fairs.models import Fair
-from ..formfields import like_pattern
+from ..formfields import like_pattern, parse_id
 from ..i18n import current_locale
 from ..matching import Query
 from ..models import Firm, Need, Offering
@@ -52,13 +52,18 @@ def me(_args):
 # ------------------------------------------------------------------ firms
 
 
+def load(model, ident: int):
+    """The row, or None; an id past the integer column's range (the URL takes any) is simply none."""
+    return db.session.get(model, ident) if parse_id(ident) else None
+
+
 def _own_firm_id() -> int | None:
     user = auth.caller()
     return user.firm_id if user is not None and auth.has_scope("read") else None
 
 
 def _visible_firm(firm_id: int) -> Firm:
-    firm = db.session.get(Firm, firm_id)
+    firm = load(Firm, firm_id)
     if firm is None or firm.deleted_at is not None or (not firm.is_public and firm.id != _own_firm_id()):
         raise problem(404, _("No such firm."))
     return firm
@@ -110,7 +115,7 @@ def _listing_query(model, open_status: str, args: dict):
 
 
 def visible_listing(model, item_id: int, open_status: str):
-    item = db.session.get(model, item_id)
+    item = load(model, item_id)
     if item is None or item.firm.deleted_at is not None:
         raise problem(404, _("No such listing."))
     if (item.status != open_status or not item.firm.is_public) and item.firm_id != _own_firm_id():
@@ -176,7 +181,7 @@ def need(_args, need_id: int):
 def need_suppliers(args, need_id: int):
     """Recommended suppliers for one of your firm's open needs (local first, as on the need's page);
     organizers may ask for any open need."""
-    item = db.session.get(Need, need_id)
+    item = load(Need, need_id)
     user = auth.caller()
     own = item is not None and item.firm_id == user.firm_id
     if item is None or not (own or (user.is_organizer and item.firm.is_public)):
@@ -264,7 +269,7 @@ def fairs(args):
 @blp.doc(security=OPTIONAL_BEARER)
 def fair(_args, fair_id: int):
     """One published trade fair."""
-    f = db.session.get(Fair, fair_id)
+    f = load(Fair, fair_id)
     if f is None or not f.published:
         raise problem(404, _("No such fair."))
     return _fair(f)
