@@ -345,3 +345,72 @@ class MeSchema(Schema):
     firm_id = fields.Integer(required=True, allow_none=True)
     scopes = fields.List(fields.String(), required=True)
     token_expires_at = fields.DateTime(required=True, allow_none=True, format="iso")
+
+
+# ------------------------------------------------------------------ organizers
+
+
+class ParticipantSchema(Schema):
+    id = fields.Integer(required=True)
+    firm = fields.Nested(FirmSummarySchema, required=True)
+    seeks = fields.String(required=True)
+    offers = fields.String(required=True)
+    max_meetings = fields.Integer(required=True, allow_none=True)
+    available_slots = fields.List(fields.String(), required=True, allow_none=True,
+                                  metadata={"description": "Slot keys the firm attends; null: every slot."})
+
+
+class ParticipantPage(PageSchema):
+    items = fields.List(fields.Nested(ParticipantSchema), required=True)
+
+
+class MeetingRequestSchema(Schema):
+    id = fields.Integer(required=True)
+    from_participant = fields.Integer(required=True)
+    to_participant = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"enum": ["pending", "accepted", "declined", "cancelled"]})
+    priority = fields.Integer(required=True)
+    answer_priority = fields.Integer(required=True, allow_none=True)
+    origin = fields.String(required=True, metadata={"enum": ["participant", "organizer"]})
+    created_at = fields.DateTime(required=True, format="iso")
+
+
+class MeetingRequestPage(PageSchema):
+    items = fields.List(fields.Nested(MeetingRequestSchema), required=True)
+
+
+class MeetingSchema(Schema):
+    id = fields.Integer(required=True)
+    a = fields.Integer(required=True, metadata={"description": "Participant id."})
+    b = fields.Integer(required=True, metadata={"description": "Participant id."})
+    slot = fields.String(required=True)
+    start = fields.DateTime(required=True, allow_none=True, format="iso")
+    end = fields.DateTime(required=True, allow_none=True, format="iso")
+    table = fields.Integer(required=True)
+    locked = fields.Boolean(required=True)
+
+
+class ScheduleSchema(Schema):
+    published = fields.Boolean(required=True)
+    run_at = fields.DateTime(required=True, allow_none=True, format="iso")
+    meetings = fields.List(fields.Nested(MeetingSchema), required=True)
+
+
+class RunResultSchema(Schema):
+    meetings = fields.Integer(required=True)
+    locked = fields.Integer(required=True)
+    total_weight = fields.Float(required=True)
+    upper_bound = fields.Float(required=True)
+    without = fields.Integer(required=True, metadata={"description": "Participants left without a meeting."})
+
+
+class FairFiguresSchema(Schema):
+    participants = fields.Integer(required=True)
+    requests = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    planned = fields.Integer(required=True)
+    held = fields.Integer(required=True)
+    no_shows = fields.Integer(required=True)
+    unreported = fields.Integer(required=True)
+    outcomes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    deals = fields.Integer(required=True)
+    local_deals = fields.Integer(required=True)
