@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     from .i18n import init_babel
     from .mail import init_mail
+    from .api import webhooks
     from .search import changes
     from .security import init_security
 
@@ -53,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_mail(app)
     changes.install()
+    webhooks.install()
     ormsafety.install(db.Model)
 
 

@@ -68,6 +68,8 @@ def default_config(instance_path: str) -> dict:
         "MATCHMAKER_REGISTER_LIMIT": "20 per hour",
         "MATCHMAKER_API_LIMIT": "120 per minute",  # anonymous callers, per address
         "MATCHMAKER_API_TOKEN_LIMIT": "600 per minute",  # each access token on its own
+        # Webhook URLs on this machine or a private network are refused unless this is true (tests, an intranet).
+        "MATCHMAKER_WEBHOOK_ALLOW_PRIVATE": False,
         # The OpenAPI document (flask-smorest); served at /api/v1/openapi.json.
         "API_TITLE": "matchmaker API",
         "API_VERSION": "v1",

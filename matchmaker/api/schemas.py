@@ -414,3 +414,50 @@ class FairFiguresSchema(Schema):
     outcomes = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     deals = fields.Integer(required=True)
     local_deals = fields.Integer(required=True)
+
+
+# ------------------------------------------------------------------ webhooks
+
+
+class WebhookInput(StrictSchema):
+    url = fields.String(required=True, validate=[validate.Length(max=500), validate.URL(schemes={"http", "https"},
+                                                                                        require_tld=False)])
+    scope = fields.String(load_default="firm", validate=validate.OneOf(["firm", "city"]),
+                          metadata={"description": "`firm`: your firm's own events; `city`: every listed firm's "
+                                                   "(organizers)."})
+    events = fields.List(fields.String(validate=validate.OneOf(["need.created", "offering.created"])),
+                         load_default=lambda: ["need.created", "offering.created"],
+                         validate=validate.Length(min=1, max=2))
+
+
+class WebhookSchema(Schema):
+    id = fields.Integer(required=True)
+    url = fields.String(required=True)
+    scope = fields.String(required=True, metadata={"enum": ["firm", "city"]})
+    firm_id = fields.Integer(required=True, allow_none=True)
+    events = fields.List(fields.String(), required=True)
+    created_at = fields.DateTime(required=True, format="iso")
+
+
+class WebhookCreated(WebhookSchema):
+    secret = fields.String(required=True, metadata={"description": "The HMAC-SHA256 key; shown only in this answer."})
+
+
+class WebhookList(Schema):
+    items = fields.List(fields.Nested(WebhookSchema), required=True)
+
+
+class DeliverySchema(Schema):
+    id = fields.Integer(required=True)
+    event = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["pending", "sent", "failed"]})
+    attempts = fields.Integer(required=True)
+    last_status = fields.Integer(required=True, allow_none=True)
+    last_error = fields.String(required=True)
+    created_at = fields.DateTime(required=True, format="iso")
+    delivered_at = fields.DateTime(required=True, allow_none=True, format="iso")
+    next_attempt_at = fields.DateTime(required=True, allow_none=True, format="iso")
+
+
+class DeliveryPage(PageSchema):
+    items = fields.List(fields.Nested(DeliverySchema), required=True)
