@@ -47,18 +47,30 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
 
-def url_problem(url: str) -> str | None:
+def url_problem(url: str, resolve: bool = False) -> str | None:
     """Why a URL cannot receive webhooks (None when it can): http(s) with a host, and unless
-    MATCHMAKER_WEBHOOK_ALLOW_PRIVATE, no address on this machine or a private network."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    MATCHMAKER_WEBHOOK_ALLOW_PRIVATE, no address on this machine or a private network. Registration
+    checks the URL as written (no DNS look-up inside a request); delivery resolves the name too."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "must be an http or https URL"
+    if parts.scheme not in ("http", "https") or not host:
         return "must be an http or https URL"
     if current_app.config.get("MATCHMAKER_WEBHOOK_ALLOW_PRIVATE"):
         return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return "must not point to a private or local address"
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except (OSError, UnicodeError):
-        return "the host name does not resolve"
+        addresses = {str(ipaddress.ip_address(host))}
+    except ValueError:
+        if not resolve:
+            return None
+        try:
+            addresses = {info[4][0] for info in socket.getaddrinfo(host, port or 443)}
+        except (OSError, UnicodeError):
+            return "the host name does not resolve"
     for a in addresses:
         ip = ipaddress.ip_address(a.split("%")[0])
         if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
@@ -137,7 +149,7 @@ def _claim(row_id: int, now: datetime) -> bool:
 
 
 def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[int | None, str]:
-    problem = url_problem(endpoint.url)
+    problem = url_problem(endpoint.url, resolve=True)
     if problem:
         return None, problem
     body = delivery.payload.encode()

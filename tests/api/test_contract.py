@@ -19,6 +19,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, negativ
                                                response_headers_conformance, response_schema_conformance,
                                                status_code_conformance)
 
+from matchmaker.extensions import db
+
 EXAMPLES = int(os.environ.get("MATCHMAKER_FUZZ_EXAMPLES", "4"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
@@ -49,10 +51,13 @@ def test_every_operation_keeps_its_contract(app, backend, make, member, bearer):
     make.offering(firm)
     make.need(firm)
     token = bearer(member, scopes=("read", "write"))
+    db.session.close()  # no transaction of the test's own left open while the requests write
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20
     for operation in operations:
-        for headers in ({}, token):
-            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                _fuzz(operation, mode, headers)
+        # Valid input anonymously and with the token; invalid input with the token (anonymous
+        # writes stop at the 401 before their input is read).
+        for headers, mode in (({}, GenerationMode.POSITIVE), (token, GenerationMode.POSITIVE),
+                              (token, GenerationMode.NEGATIVE)):
+            _fuzz(operation, mode, headers)

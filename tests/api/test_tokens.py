@@ -61,10 +61,10 @@ def test_expired_token_is_refused(client, member, bearer):
     assert client.get("/api/v1/me", headers=headers).status_code == 401
 
 
-@pytest.mark.parametrize("header", ["Bearer mm_nonsense", "Basic dXNlcjpwdw==", "Bearer ", "mm_x"])
-def test_wrong_tokens_are_401_even_on_public_reads(client, header):
-    r = client.get("/api/v1/firms", headers={"Authorization": header})
-    assert r.status_code == 401 and r.get_json(force=True)["status"] == 401
+def test_wrong_tokens_are_401_even_on_public_reads(client):
+    for header in ("Bearer mm_nonsense", "Basic dXNlcjpwdw==", "Bearer ", "mm_x"):
+        r = client.get("/api/v1/firms", headers={"Authorization": header})
+        assert r.status_code == 401 and r.get_json(force=True)["status"] == 401, header
 
 
 def test_session_cookie_is_not_a_token(client, auth, member):
