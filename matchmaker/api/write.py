@@ -25,6 +25,19 @@ IDEMPOTENCY_PARAM = {"in": "header", "name": "Idempotency-Key", "required": Fals
 LOCATION = {"Location": {"description": "The new resource's address.", "schema": {"type": "string"}}}
 
 
+def _links(kind: str) -> dict:
+    """OpenAPI links from a creating POST to what can be done with the new resource (clients and the
+    stateful fuzzer follow them)."""
+    path = f"~1api~1v1~1{kind}s~1{{{kind}_id}}"
+    params = {f"{kind}_id": "$response.body#/id"}
+    conditional = {**params, "header.If-Match": "$response.header.ETag"}
+    return {"responses": {201: {"links": {
+        f"Get{kind.title()}": {"operationRef": f"#/paths/{path}/get", "parameters": params},
+        f"Update{kind.title()}": {"operationRef": f"#/paths/{path}/patch", "parameters": conditional},
+        f"Delete{kind.title()}": {"operationRef": f"#/paths/{path}/delete", "parameters": conditional},
+    }}}}
+
+
 def _own(firm_id: int) -> None:
     """What a page forbids, the API forbids: only a member of the firm changes its data."""
     user = auth.caller()
@@ -131,10 +144,11 @@ def _update(item, data: dict):
 
 @blp.route("/offerings", methods=["POST"])
 @auth.require("write")
+@blp.etag
 @blp.arguments(OfferingInput)
 @blp.response(201, OfferingSchema, headers=LOCATION)
 @blp.alt_response(200, schema=OfferingSchema, description="Already created with this Idempotency-Key.")
-@blp.doc(security=BEARER, parameters=[IDEMPOTENCY_PARAM])
+@blp.doc(security=BEARER, parameters=[IDEMPOTENCY_PARAM], **_links("offering"))
 def create_offering(data):
     """Create an offering of your firm."""
     return _create(Offering, "offering", data, present.offering)
@@ -167,10 +181,11 @@ def delete_offering(_args, offering_id: int):
 
 @blp.route("/needs", methods=["POST"])
 @auth.require("write")
+@blp.etag
 @blp.arguments(NeedInput)
 @blp.response(201, NeedSchema, headers=LOCATION)
 @blp.alt_response(200, schema=NeedSchema, description="Already created with this Idempotency-Key.")
-@blp.doc(security=BEARER, parameters=[IDEMPOTENCY_PARAM])
+@blp.doc(security=BEARER, parameters=[IDEMPOTENCY_PARAM], **_links("need"))
 def create_need(data):
     """Create a need of your firm (what it wants to buy or have made)."""
     _need_rules(data)

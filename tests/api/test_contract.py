@@ -61,3 +61,27 @@ def test_every_operation_keeps_its_contract(app, backend, make, member, bearer):
         for headers, mode in (({}, GenerationMode.POSITIVE), (token, GenerationMode.POSITIVE),
                               (token, GenerationMode.NEGATIVE)):
             _fuzz(operation, mode, headers)
+
+
+def test_stateful_links_keep_the_contract(app, backend, member, bearer):
+    """Sequences that follow the document's links (create, then read, update, delete what was
+    created, with its ETag) keep the same contract."""
+    if backend != "sqlite":
+        pytest.skip("the contract does not depend on the database; fuzzed once, on SQLite")
+    token = bearer(member, scopes=("read", "write"))
+    db.session.close()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    machine = schema.as_state_machine()
+
+    class Workflow(machine):
+        def get_call_kwargs(self, case):
+            return {"headers": token}
+
+        def call(self, case, **kwargs):
+            return contextvars.Context().run(case.call, **kwargs)
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS, headers=token)
+
+    Workflow.run(settings=settings(max_examples=EXAMPLES * 2, stateful_step_count=4, deadline=None, database=None,
+                                   derandomize=True, suppress_health_check=list(HealthCheck)))
