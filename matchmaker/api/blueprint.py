@@ -39,7 +39,8 @@ def _limit() -> str:
     return current_app.config["MATCHMAKER_API_LIMIT"]
 
 
-limiter.limit(_limit, key_func=auth.rate_key)(blp)
+# One budget per token (or address) across every operation, not one per operation.
+limiter.shared_limit(_limit, scope="api-v1", key_func=auth.rate_key)(blp)
 
 
 @blp.before_request

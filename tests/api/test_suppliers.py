@@ -43,7 +43,7 @@ BAD = [
 
 def test_bad_input_gets_a_problem(client, firms):
     for args, status, words in BAD:
-        r = client.get("/api/v1/suppliers", query_string=args)
+        r = client.get("/api/v1/suppliers", query_string=args, headers={"Accept-Language": "en"})
         assert r.status_code == status, args
         assert r.mimetype == "application/problem+json"
         body = r.get_json(force=True)
@@ -55,13 +55,3 @@ def test_unknown_api_path_is_a_problem_404(client):
     r = client.get("/api/v1/nothing")
     assert r.status_code == 404 and r.mimetype == "application/problem+json"
     assert r.get_json(force=True)["status"] == 404
-
-
-@pytest.fixture
-def app_config():
-    return {"MATCHMAKER_API_LIMIT": "3 per minute"}
-
-
-def test_rate_limit(client, firms):
-    codes = [client.get("/api/v1/suppliers", query_string={"q": "旋盤"}).status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
