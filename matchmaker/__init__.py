@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     from .extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     from .i18n import init_babel
     from .mail import init_mail
+    from .api import webhooks
     from .search import changes
     from .search import text as search_text
     from .security import init_security
@@ -55,12 +56,14 @@ def register_extensions(app: Flask) -> None:
     init_mail(app)
     changes.install()
     search_text.install()
+    webhooks.install()
     ormsafety.install(db.Model)
 
 
 def register_models() -> None:
     """Every table's model, imported once, so that the metadata (and migrations) see them all."""
     from . import idempotency, models  # noqa: F401
+    from .api import models as api_models  # noqa: F401
     from .accounts import models as account_models  # noqa: F401
     from .fairs import models as fair_models  # noqa: F401
     from .mail import models as mail_models  # noqa: F401
@@ -80,7 +83,6 @@ def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .imports.routes import bp as imports_bp
     from .indicators.routes import bp as indicators_bp
-    from .api import bp as api_bp
     from .fairs import bp as fairs_bp
     from .firms import bp as firms_bp
     from .main import bp as main_bp
@@ -103,7 +105,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(imports_bp, url_prefix="/admin")
     app.register_blueprint(indicators_bp)
-    app.register_blueprint(api_bp, url_prefix="/api")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
     app.register_blueprint(rfq_bp, url_prefix="/rfqs")
     app.register_blueprint(threads_bp, url_prefix="/messages")
@@ -111,6 +112,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(files_bp, url_prefix="/files")
     app.register_blueprint(alerts_bp, url_prefix="/alerts")
     app.register_blueprint(legal_bp, url_prefix="/legal")
+
+    from .api import init_api
+
+    init_api(app)  # /api/v1 (flask-smorest), its OpenAPI document and /api/docs
 
 
 def register_errorhandlers(app: Flask) -> None:

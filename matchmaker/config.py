@@ -66,7 +66,16 @@ def default_config(instance_path: str) -> dict:
         # is not locked out by one person's mistakes.
         "MATCHMAKER_LOGIN_LIMIT": "10 per minute;50 per hour",
         "MATCHMAKER_REGISTER_LIMIT": "20 per hour",
-        "MATCHMAKER_API_LIMIT": "120 per minute",
+        "MATCHMAKER_API_LIMIT": "120 per minute",  # anonymous callers, per address
+        "MATCHMAKER_API_TOKEN_LIMIT": "600 per minute",  # each access token on its own
+        # Webhook URLs on this machine or a private network are refused unless this is true (tests, an intranet).
+        "MATCHMAKER_WEBHOOK_ALLOW_PRIVATE": False,
+        # The OpenAPI document (flask-smorest); served at /api/v1/openapi.json.
+        "API_TITLE": "matchmaker API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
         "MATCHMAKER_PAGE_SIZE": 20,
         # The home city: local-first recommendations measure nearness from here.
         "MATCHMAKER_HOME_CITY": "藤沢市",

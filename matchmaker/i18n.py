@@ -21,6 +21,8 @@ def select_locale() -> str:
     langs = supported()
     if not has_request_context():  # a command, a mail rendered with force_locale: the default
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):  # the API reads no session: Accept-Language alone
+        return request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in langs:
         return current_user.locale
     chosen = session.get("lang")

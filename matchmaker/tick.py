@@ -32,8 +32,11 @@ def run(now: datetime | None = None) -> dict[str, int]:
     for name, fn in _JOBS.items():
         done[name] = fn(now)
         db.session.commit()
+    from .api import webhooks
     from .mail import deliver_due
 
+    done["webhooks delivered"] = webhooks.deliver_due(now)
+    db.session.commit()
     done["mail sent"] = deliver_due(now)  # last: the jobs above may have queued mail
     return done
 
@@ -57,4 +60,7 @@ def prune_accounts(now: datetime) -> int:
         sa.or_(UserSession.remember.is_(True), UserSession.last_seen_at < now - IDLE_LIMIT))).rowcount
     n += db.session.execute(sa.delete(AccountToken).where(AccountToken.expires_at < now - timedelta(days=7))).rowcount
     n += db.session.execute(sa.delete(FormSubmission).where(FormSubmission.created_at < now - timedelta(days=30))).rowcount
+    from .api import tokens, webhooks
+
+    n += tokens.prune(now) + webhooks.prune(now)
     return n

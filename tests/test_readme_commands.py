@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from live import BIN, cli_env, free_port
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -79,17 +80,40 @@ def to_argv(line: str, files: Path) -> tuple[list[str], Path | None]:
 def test_the_readme_shows_the_commands():
     names = {line.split()[1] for line in readme_command_lines()}
     assert {"run", "db", "seed-demo", "create-user", "reindex", "rank", "schedule"} <= names
+    assert any("/api/v1/openapi.json" in line for line in readme_curl_lines())
+
+
+def readme_curl_lines() -> list[str]:
+    return [line.strip() for block in re.findall(r"```[a-z]*\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+            for line in block.splitlines() if line.strip().startswith("curl ")]
+
+
+def _demo_member_token(database_url: str) -> str:
+    """A token for a demo member, made as the settings page makes one."""
+    from matchmaker import create_app
+    from matchmaker.api import tokens
+    from matchmaker.extensions import db
+    from matchmaker.models import User
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "live-test-secret"})
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "kirihara-seimitsu@demo.example.com"))
+        _token, raw = tokens.create(user, "readme", ["read", "write"], 1)
+        db.session.commit()
+        db.engine.dispose()
+    return raw
 
 
 def test_every_readme_command_runs(tmp_path):
-    env = cli_env("sqlite:///" + str(tmp_path / "readme.db"))
+    database_url = "sqlite:///" + str(tmp_path / "readme.db")
+    env = cli_env(database_url)
     lines = readme_command_lines()
     # the server last: it needs the database the other lines make
     ordered = [line for line in lines if line.split()[1] != "run"] + [line for line in lines if line.split()[1] == "run"]
     for line in ordered:
         argv, out = to_argv(line, tmp_path)
         if argv[0] == "run":
-            _serve(argv, env)
+            _serve(argv, env, database_url)
             continue
         stdin = f"{PASSWORD}\n{PASSWORD}\n" if argv[0] == "create-user" else None
         r = subprocess.run([str(BIN / "matchmaker"), *argv], env=env, input=stdin, capture_output=True, text=True,
@@ -104,7 +128,9 @@ def test_every_readme_command_runs(tmp_path):
             out.write_text(r.stdout, encoding="utf-8")
 
 
-def _serve(argv: list[str], env: dict[str, str]) -> None:
+def _serve(argv: list[str], env: dict[str, str], database_url: str) -> None:
+    """Start the server as the README says, see it answer, and run the README's API examples (curl,
+    as a user types them, with a demo member's token) against it."""
     port = free_port()
     proc = subprocess.Popen([str(BIN / "matchmaker"), *argv, "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -115,10 +141,16 @@ def _serve(argv: list[str], env: dict[str, str]) -> None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
                     assert r.status == 200
-                    return
+                break
             except OSError:
                 assert time.monotonic() < deadline, "the development server did not answer"
                 time.sleep(0.2)
+        curl_env = {**env, "TOKEN": _demo_member_token(database_url)}
+        for line in readme_curl_lines():
+            line = line.replace("127.0.0.1:5000", f"127.0.0.1:{port}")
+            r = subprocess.run(["bash", "-c", line], env=curl_env, capture_output=True, text=True, timeout=60)
+            assert r.returncode == 0, f"{line}\nexit {r.returncode}\n{r.stderr}"
+            assert isinstance(json.loads(r.stdout), dict), line
     finally:
         proc.terminate()
         proc.wait(10)

@@ -89,3 +89,14 @@ class DeleteAccountForm(FlaskForm):
     confirm = BooleanField(_l("I understand that this cannot be undone."),
                            validators=[DataRequired(message=_l("Please confirm to continue."))])
     submit = SubmitField(_l("Delete"))
+
+
+class ApiTokenForm(FlaskForm):
+    token_name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100), no_control_chars])
+    scope_read = BooleanField(_l("Read (your firm's own listings, including closed ones)"), default=True)
+    scope_write = BooleanField(_l("Write (your firm's profile, offerings and needs)"))
+    scope_organizer = BooleanField(_l("Organizer (trade fairs and indicators)"))
+    expires = SelectField(_l("Valid for"), choices=options([("30", _l("30 days")), ("90", _l("90 days")),
+                                                            ("365", _l("1 year")), ("", _l("No expiry"))]),
+                          default="90")
+    create_token = SubmitField(_l("Create token"))

@@ -20,8 +20,8 @@ from ..models import Firm, User
 from ..security import safe_next_url
 from ..urls import site_url
 from . import service, sessions
-from .forms import (DeleteAccountForm, ForgotPasswordForm, LoginForm, PasswordForm, RegisterForm, ResetPasswordForm,
-                    SettingsForm)
+from .forms import (ApiTokenForm, DeleteAccountForm, ForgotPasswordForm, LoginForm, PasswordForm, RegisterForm,
+                    ResetPasswordForm, SettingsForm)
 
 bp = Blueprint("accounts", __name__)
 
@@ -231,8 +231,57 @@ def settings():
             db.session.commit()
             flash(_("Your password has been changed. You were signed out everywhere else."), "success")
             return redirect(url_for("accounts.settings"))
-    return render_template("accounts/settings.html", form=form, pw_form=pw_form,
-                           verify_form=EmptyForm())
+    return _settings_page(form, pw_form)
+
+
+def _settings_page(form=None, pw_form=None, token_form=None, new_token: str | None = None, status: int = 200):
+    from ..api import tokens
+
+    form = form or SettingsForm(obj=current_user)
+    token_form = token_form or ApiTokenForm(prefix="tok")
+    if not current_user.is_organizer:
+        del token_form.scope_organizer
+    return render_template("accounts/settings.html", form=form, pw_form=pw_form or PasswordForm(prefix="pw"),
+                           verify_form=EmptyForm(), token_form=token_form, revoke_form=EmptyForm(prefix="rev"),
+                           api_tokens=tokens.of_user(current_user), token_state=tokens.state,
+                           new_token=new_token), status
+
+
+@bp.route("/tokens", methods=["POST"])
+@login_required
+def create_token():
+    """A personal access token for the API; the page that answers shows it once, never again."""
+    from ..api import tokens
+
+    form = ApiTokenForm(prefix="tok")
+    if not current_user.is_organizer:
+        del form.scope_organizer
+    if not form.validate_on_submit():
+        return _settings_page(token_form=form, status=400)
+    scopes = [s for s in ("read", "write", "organizer")
+              if getattr(form, f"scope_{s}", None) is not None and getattr(form, f"scope_{s}").data]
+    if not scopes:
+        form.scope_read.errors.append(_("Choose at least one scope."))
+        return _settings_page(token_form=form, status=400)
+    if tokens.live_count(current_user) >= tokens.MAX_TOKENS_PER_USER:
+        form.token_name.errors.append(_("You have too many tokens. Please revoke one you no longer use."))
+        return _settings_page(token_form=form, status=400)
+    _token, raw = tokens.create(current_user, form.token_name.data, scopes, int(form.expires.data or 0) or None)
+    db.session.commit()
+    # Rendered, not redirected: the raw token is never stored anywhere, not even in a flash message.
+    return _settings_page(new_token=raw)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    from ..api import tokens
+
+    form = EmptyForm(prefix="rev")
+    if form.validate_on_submit() and tokens.revoke(current_user, token_id):
+        db.session.commit()
+        flash(_("The token was revoked; programs using it can no longer connect."), "success")
+    return redirect(url_for("accounts.settings"))
 
 
 @bp.route("/delete", methods=["GET", "POST"])

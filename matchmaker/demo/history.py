@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from ..deals.models import Deal
 from ..deals.service import record_fair_deal
 from ..extensions import db
-from ..fairs import service as fairs
+from ..fairs.eligibility import firm_eligible
+from ..fairs.slots import fair_slots
 from ..fairs.demo import _follow_up, _join, _pick
 from ..fairs.models import Fair, Meeting, Participant
 from ..models import Firm, Need
@@ -89,11 +90,11 @@ def _past_fairs(firms: list[Firm], today: date, rng: random.Random) -> None:
                     schedule_published_at=_at(day - timedelta(days=5)))
         db.session.add(fair)
         db.session.flush()
-        local = [f for f in firms if fairs.firm_eligible(fair, f)]
+        local = [f for f in firms if firm_eligible(fair, f)]
         people = _join(fair, _pick(local, rng.randint(16, 24), rng), rng)
         for p in people:
             p.created_at = p.updated_at = _at(day - timedelta(days=rng.randint(12, 30)))
-        slots = [s.key for s in fairs.fair_slots(fair)]
+        slots = [s.key for s in fair_slots(fair)]
         rows, busy = [], set()
         for slot in slots:
             free = [p for p in people if (slot, p.id) not in busy]

@@ -6,27 +6,21 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import locality, reference
+from .. import reference
 from ..extensions import db
 from ..files.media import of_firm as media_of_firm
-from ..formfields import like_pattern, options, page_number
+from ..formfields import options, page_number
 from ..forms import EmptyForm
 from ..i18n import current_locale
-from ..models import Firm, FirmFacet, Need, Offering, utcnow
+from ..models import Firm, Need, Offering, utcnow
 from ..security import get_or_404, organizer_required, require_own_firm
 from ..search.service import needs_for_firm, suppliers_for_need
-from ..search.text import keyword_filter
 from .forms import DirectoryForm, FirmForm
 from .freshness import confirm, is_stale
-from .service import apply_location, city_error, has_own_coordinates
+from .service import apply_location, city_error, directory_filters, has_own_coordinates
 from .verification import audit_log, set_verified
 
 bp = Blueprint("firms", __name__)
-
-
-def _has_facet(kind: str, values) -> sa.ColumnElement:
-    cond = FirmFacet.value.in_(list(values)) if not isinstance(values, str) else FirmFacet.value == values
-    return sa.exists().where(FirmFacet.firm_id == Firm.id, FirmFacet.kind == kind, cond)
 
 
 @bp.route("/")
@@ -39,34 +33,9 @@ def directory():
                          ("overseas", _("Overseas"))])
     query = sa.select(Firm).where(Firm.public())
     if form.validate():
-        q = (form.q.data or "").strip()
-        if q:
-            query = query.where(keyword_filter(Firm.search_text, q))
-        city = (form.city.data or "").strip()
-        if city:
-            place = reference.find_place(city, "JP")
-            names = {city} | ({place.name} if place else set())
-            query = query.where(sa.or_(Firm.city.in_(names), Firm.city.ilike(like_pattern(city), escape="\\")))
-        if form.industry.data:
-            query = query.where(_has_facet("industry", reference.industry_descendant_codes(form.industry.data)))
-        cert = (form.certification.data or "").strip()
-        if cert:
-            query = query.where(sa.exists().where(
-                FirmFacet.firm_id == Firm.id, FirmFacet.kind == "certification",
-                sa.func.replace(sa.func.lower(FirmFacet.value), " ", "").like(
-                    like_pattern(cert.lower().replace(" ", "")), escape="\\"),
-            ))
-        if form.language.data:
-            query = query.where(_has_facet("language", form.language.data))
-        if form.verified.data:
-            query = query.where(Firm.verified_at.is_not(None))
-        home = locality.home_country()
-        if form.area.data == "local":
-            query = query.where(Firm.country == home, Firm.city.in_(locality.local_city_names()))
-        elif form.area.data == "domestic":
-            query = query.where(Firm.country == home)
-        elif form.area.data == "overseas":
-            query = query.where(Firm.country != home)
+        query = directory_filters(query, q=form.q.data, city=form.city.data, industry=form.industry.data,
+                                  certification=form.certification.data, language=form.language.data,
+                                  area=form.area.data, verified=bool(form.verified.data))
     query = query.order_by(Firm.updated_at.desc(), Firm.id.desc())
     page = db.paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"], page=page_number(), error_out=False, max_per_page=100)
     return render_template("firms/directory.html", form=form, page=page)

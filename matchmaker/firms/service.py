@@ -1,10 +1,12 @@
 """Firm rules shared by the pages, the command line and the demo loader."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from .. import reference
-from ..models import Firm
+from .. import locality, reference
+from ..formfields import like_pattern
+from ..models import Firm, FirmFacet
 
 
 def city_error(city: str, country: str) -> str | None:
@@ -43,3 +45,47 @@ def has_own_coordinates(firm: Firm) -> bool:
         return False
     place = reference.find_place(firm.city, firm.country or "JP", firm.prefecture or "")
     return place is None or abs(place.lat - firm.latitude) > 1e-6 or abs(place.lon - firm.longitude) > 1e-6
+
+
+def _has_facet(kind: str, values) -> sa.ColumnElement:
+    cond = FirmFacet.value.in_(list(values)) if not isinstance(values, str) else FirmFacet.value == values
+    return sa.exists().where(FirmFacet.firm_id == Firm.id, FirmFacet.kind == kind, cond)
+
+
+def directory_filters(query, q: str | None = None, city: str | None = None, industry: str | None = None,
+                      certification: str | None = None, language: str | None = None, area: str | None = None,
+                      verified: bool = False):
+    """The directory's filters (the page and the API): name or keyword (the engine's normalised forms,
+    search/text.py), city, industry (with its sub-codes), certification, language, area (local,
+    domestic, overseas), verified firms only."""
+    from ..search.text import keyword_filter
+
+    q = (q or "").strip()
+    if q:
+        query = query.where(keyword_filter(Firm.search_text, q))
+    city = (city or "").strip()
+    if city:
+        place = reference.find_place(city, locality.home_country())
+        names = {city} | ({place.name} if place else set())
+        query = query.where(sa.or_(Firm.city.in_(names), Firm.city.ilike(like_pattern(city), escape="\\")))
+    if industry:
+        query = query.where(_has_facet("industry", reference.industry_descendant_codes(industry)))
+    cert = (certification or "").strip()
+    if cert:
+        query = query.where(sa.exists().where(
+            FirmFacet.firm_id == Firm.id, FirmFacet.kind == "certification",
+            sa.func.replace(sa.func.lower(FirmFacet.value), " ", "").like(
+                like_pattern(cert.lower().replace(" ", "")), escape="\\"),
+        ))
+    if language:
+        query = query.where(_has_facet("language", language))
+    if verified:
+        query = query.where(Firm.verified_at.is_not(None))
+    home = locality.home_country()
+    if area == "local":
+        query = query.where(Firm.country == home, Firm.city.in_(locality.local_city_names()))
+    elif area == "domestic":
+        query = query.where(Firm.country == home)
+    elif area == "overseas":
+        query = query.where(Firm.country != home)
+    return query

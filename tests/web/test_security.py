@@ -141,13 +141,13 @@ def test_405_page_has_site_layout(client):
     assert has_layout(text(r))
 
 
-def test_404_json_for_api_paths(client):
+def test_404_problem_json_for_api_paths(client):
     r = client.get("/api/no-such-thing")
     assert r.status_code == 404
-    assert r.is_json
-    body = r.get_json()
-    assert body["ok"] is False and body["error"]["code"] == 404
-    assert body["error"]["title"] and body["error"]["message"]
+    assert r.mimetype == "application/problem+json"
+    body = r.get_json(force=True)
+    assert body["status"] == 404 and body["type"] == "about:blank"
+    assert body["title"] and body["detail"]
 
 
 def test_404_json_when_client_accepts_json(client):
@@ -181,7 +181,7 @@ def test_500_page_hides_details(app, client):
     assert r.status_code == 500
     assert has_layout(text(r)) and "secret internals" not in text(r)
     r = client.get("/api/boom-for-test")
-    assert r.status_code == 500 and r.get_json()["error"]["code"] == 500
+    assert r.status_code == 500 and r.get_json(force=True)["status"] == 500
     assert "secret internals" not in text(r)
 
 
