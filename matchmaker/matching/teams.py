@@ -38,20 +38,27 @@ from .settings import Settings
 # Lexicographic in effect: one covered part (1.0) outweighs any difference of strength, nearness and
 # member cost together on needs of up to four parts.
 COVER = 1.0
-STRENGTH = 0.12  # x confidence (0..1) of the member taking the part
+STRENGTH = 0.2  # x strength (0..1, relative to the best firm found for the part) of the member taking it
 NEAR_BUYER = 0.04  # x locality (0..1) of a member, prefer="local" only
 FAR_PAIR = 0.02  # x (1 - nearness) of each pair of members, prefer="local" only
 MEMBER_COST = 0.05  # per member: no passengers, no team larger than it needs to be
 
+# a few dozen binaries: one thread and no presolve answer in about a millisecond (HiGHS's default
+# thread pool and presolve cost tens of milliseconds on this size)
+HIGHS_OPTIONS: dict[str, Any] = {"threads": 1, "presolve": "off", "mip_heuristic_run_feasibility_jump": False,
+                                 "output_flag": False}
+
 PART_TOP = 8  # candidates kept per part
 MIN_CONFIDENCE = 0.3  # a firm "does" a concept part from this confidence (with the concept itself)
-MIN_PHRASE_CONFIDENCE = 0.45  # ... a phrase part (no concept to check) from this one
+MIN_PHRASE_CONFIDENCE = 0.45  # ... a phrase part (no concept to check: the words must carry it) from this one
+MIN_RELATIVE = 0.75  # a "partial" match takes a part only this close to the best firm found for it
+SINGLE_RELATIVE = 0.8  # a firm covers the need alone when it is this close to the best on every part
 
 # phrases are cut at punctuation, list marks and the words that chain steps (parentheses are kept: what
 # they hold explains the work before them)
 _SPLIT = re.compile(
     r"[、，,。．.;；:：/／・･+＋→⇒>＞\n\r\t「」『』【】]"
-    r"|\s+(?:and|then|plus|followed by|after|before|as well as|&)\s+"
+    r"|\s+(?:and|then|plus|with|followed by|after|before|as well as|&)\s+"
     r"|(?:してから|した後|したあと|の後|のあと|後に|および|及び|ならびに|並びに|のうえ|の上で|までお願い|まで一貫)",
     re.IGNORECASE,
 )
@@ -75,7 +82,7 @@ _WORK_EN = re.compile(
 _NOT_WORK_EN = {"including", "according", "existing", "housing", "housings", "bearing", "fitting", "ceiling",
                 "building", "something", "anything", "nothing", "pricing", "morning", "evening", "during",
                 "following", "packaging", "regarding", "thing"}
-_MODIFIER_EN = re.compile(r"\s(?:of|for|on|in|with|from)\s", re.IGNORECASE)
+_MODIFIER_EN = re.compile(r"\s(?:of|for|on|in|from)\s", re.IGNORECASE)
 _PURPOSE_EN = re.compile(r"\bfor\s+(?:our|the|a|an|your|its|their)?\s*$", re.IGNORECASE)
 
 
@@ -97,7 +104,7 @@ class Capable:
 
     id: str  # firm (owner) id
     part: int
-    confidence: float
+    confidence: float  # the engine's score relative to the best firm found for the part (0..1)
     locality: float
     match: Match
 
@@ -189,6 +196,27 @@ def _asks_for_work(phrase: str) -> bool:
     return any(m.group(0).casefold() not in _NOT_WORK_EN for m in _WORK_EN.finditer(phrase))
 
 
+_VERB_EN = re.compile(r"^\s*([A-Za-z]{3,})\b")
+_WORK_VERBS = {"machine", "weld", "plate", "paint", "anodize", "anodise", "polish", "grind", "coat", "cast",
+               "forge", "print", "mould", "mold", "bend", "cut", "turn", "mill", "drill", "assemble", "harden",
+               "galvanize", "galvanise", "braze", "solder", "laminate", "engrave", "sew", "clean", "inspect"}
+
+
+def _first_word(phrase: str) -> str:
+    m = _VERB_EN.match(phrase)
+    return m.group(1) if m else ""
+
+
+def _gerund(phrase: str) -> str | None:
+    """The phrase with its first word as a gerund when it starts with a verb of work (Machine → Machining)."""
+    word = _first_word(phrase)
+    if word.casefold() not in _WORK_VERBS:
+        return None
+    w = word.casefold()
+    g = w[:-1] + "ing" if w.endswith("e") else ("cutting" if w == "cut" else w + "ing")
+    return g + phrase[len(phrase) - len(phrase.lstrip()) + len(word):]
+
+
 def _key(s: str) -> str:
     return re.sub(r"[-‐‑–]", " ", s.casefold())
 
@@ -274,12 +302,25 @@ def decompose(text: str, engine: Engine) -> list[Part]:
                     and (a.evidence.get(c, 1.0) >= 1.0) == named]
 
         named_caps = of_kind(kinds, True)
+        search_text = ph
+        if not named_caps and (gerund := _gerund(ph)):
+            # an English order starts with the verb ("Machine 200 brackets"): read it as the work it names
+            ga = analyse(gerund, vocab)
+            caps = [c for c in ga.concepts if (k := vocab.concepts.get(c)) is not None and k.kind in kinds]
+            if caps:
+                a.concepts.update({c: ga.concepts[c] for c in caps})
+                a.evidence.update({c: 1.0 for c in caps})
+                surfaces.update({c: _first_word(ph) for c in caps})
+                named_caps = caps
+                search_text = gerund
         specific = [c for c in named_caps if not c.startswith(GENERIC)]
         groups = _head_concepts(ph, specific, surfaces, vocab)
         if not groups:
             groups = _head_concepts(ph, of_kind(kinds, False), surfaces, vocab)[:1]
+        product = False
         if not groups:
             groups = _head_concepts(ph, of_kind({"product"}, True), surfaces, vocab)[:1]
+            product = bool(groups)  # two phrases naming the same kind of product are two parts
         if not groups and named_caps and not _asks_for_work(ph):
             groups = _head_concepts(ph, named_caps, surfaces, vocab)[:1]
         if not groups:
@@ -288,17 +329,14 @@ def decompose(text: str, engine: Engine) -> list[Part]:
             continue
         several = len(groups) > 1
         for g in groups:
-            if any(c in by_concept for c in g):
+            if not product and any(c in by_concept for c in g):
                 continue
             name = surfaces.get(g[0]) or vocab.concepts[g[0]].label("ja")
             for c in g:
                 by_concept[c] = len(parts)
             # two capabilities in one phrase: each searched by its own words
-            parts.append(Part(name=name, text=name if several else ph, concepts=tuple(g)))
-    # a family asked for in one phrase and its narrower kind in another: the narrower kind is the part
-    named = {c for p in parts for c in p.concepts}
-    return [p for p in parts if not p.concepts or not all(
-        any(c in vocab.ancestors(o) for o in named) for c in p.concepts)]
+            parts.append(Part(name=name, text=name if several else search_text, concepts=tuple(g)))
+    return parts
 
 
 # ====================================================================== candidates per part
@@ -319,13 +357,28 @@ def accepted_concepts(part: Part, vocab: Any) -> set[str]:
 def _does(part: Part, m: Match, accepted: set[str]) -> bool:
     """The firm offers the part's capability itself (the engine's reasons say so), confidently enough."""
     if not part.concepts:
-        return m.confidence >= MIN_PHRASE_CONFIDENCE
+        # the words must carry it: some shared word that says more than "work" (not 仕上げ, not "dip")
+        if m.confidence < MIN_PHRASE_CONFIDENCE:
+            return False
+        for r in m.reasons:
+            if r.kind == "text" and any(_telling(t) for t in r.data.get("query_terms", ())):
+                return True
+        return False
     if m.confidence < MIN_CONFIDENCE:
         return False
     for r in m.reasons:
         if r.kind == "capability" and not r.data.get("partial") and r.data.get("concept") in accepted:
             return True
     return False
+
+
+_PLAIN_WORK = {"加工", "仕上げ", "仕上", "処理", "製作", "制作", "製造", "作成", "対応", "依頼", "お願い"}
+
+
+def _telling(term: str) -> bool:
+    if term.isascii():
+        return len(term) >= 4
+    return len(term) >= 2 and term not in _PLAIN_WORK
 
 
 def part_query(base: Query, part: Part) -> Query:
@@ -337,13 +390,16 @@ def candidates(engine: Engine, base: Query, parts: Sequence[Part], top: int = PA
     for i, p in enumerate(parts):
         found: dict[str, Capable] = {}
         accepted = accepted_concepts(p, engine.vocabulary)
-        for m in engine.search(part_query(base, p), top=top * 2, explain=True):
-            if not _does(p, m, accepted):
+        matches = engine.search(part_query(base, p), top=top * 2, explain=True)
+        best = max((m.score for m in matches), default=0.0) or 1.0
+        for m in matches:
+            rel = m.score / best
+            if not _does(p, m, accepted) or ((m.strength == "partial" or not p.concepts) and rel < MIN_RELATIVE):
                 continue
             fid = _owner(m)
             if fid in found:
                 continue
-            found[fid] = Capable(fid, i, m.confidence, _locality_of(m, base, engine.settings), m)
+            found[fid] = Capable(fid, i, rel, _locality_of(m, base, engine.settings), m)
             if len(found) >= top:
                 break
         out[i] = list(found.values())
@@ -454,6 +510,8 @@ def solve_cover(p: CoverProblem, exclude: Iterable[Sequence[int]] = (), min_cove
 
     h = highspy.Highs()
     h.silent()
+    for key, value in HIGHS_OPTIONS.items():
+        h.setOptionValue(key, value)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 1e-9)
     lp = highspy.HighsLp()
@@ -524,7 +582,8 @@ def propose(
         for a, b in itertools.combinations(range(len(ids)), 2):
             pair_near[(a, b)] = _near(_km(pos[a], pos[b]), engine.settings)
     problem = CoverProblem(len(parts), ids, can, loc, pair_near, local, max(1, max_size))
-    single = [ids[f] for f in range(len(ids)) if coverable and all(i in can[f] for i in coverable)]
+    single = [ids[f] for f in range(len(ids))
+              if coverable and all(can[f].get(i, 0.0) >= SINGLE_RELATIVE for i in coverable)]
     single.sort(key=lambda fid: -team_value(problem, [firms[fid]]))
 
     def team_of(members: list[int]) -> Team:
