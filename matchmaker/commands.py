@@ -12,12 +12,14 @@ from .models import ROLES, Firm, User, utcnow
 
 def init_commands(app: Flask) -> None:
     from .matching.cli import rank_command
+    from .matching.teams import teams_command
     from .scheduling.cli import schedule_command
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(reindex)
     app.cli.add_command(rank_command)
+    app.cli.add_command(teams_command)
     app.cli.add_command(schedule_command)
     app.cli.add_command(tick)
 
