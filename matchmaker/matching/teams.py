@@ -390,7 +390,7 @@ def candidates(engine: Engine, base: Query, parts: Sequence[Part], top: int = PA
     for i, p in enumerate(parts):
         found: dict[str, Capable] = {}
         accepted = accepted_concepts(p, engine.vocabulary)
-        matches = engine.search(part_query(base, p), top=top * 2, explain=True)
+        matches = engine.search(part_query(base, p), top=top + 2, explain=True)
         best = max((m.score for m in matches), default=0.0) or 1.0
         for m in matches:
             rel = m.score / best
