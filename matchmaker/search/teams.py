@@ -108,3 +108,56 @@ def _worked_together(views: list[TeamView]) -> None:
                 how = pairs.get(frozenset((x.firm.id, y.firm.id)))
                 if how:
                     v.together.append((x.firm, y.firm, how))
+
+
+@dataclass
+class PartnerNeed:
+    """An open need a firm could answer with partners: the parts it takes, and the partners for the rest."""
+
+    need: Need
+    mine: list[str]
+    partners: list[TeamMember]
+
+
+# Candidate needs checked for the dashboard's "with a partner" list: each costs a team proposal
+# (one engine search per part and the cover), so the list stays cheap.
+PARTNER_POOL = 6
+
+
+def partner_needs_for_firm(firm: Firm, top: int = 3, pool: int = PARTNER_POOL) -> list[PartnerNeed]:
+    """Open needs of other firms that this firm can only partly do, with the firms that would complete them:
+    the needs index proposes candidates (as for the needs it can answer alone), then each candidate's own
+    team proposal decides, exactly as on the need's page."""
+    from .records import firm_query
+    from .service import _scope_allows
+
+    index = get_index()
+    candidates = index.demand.candidates(firm_query(firm))[:pool]
+    if not candidates:
+        return []
+    needs = {f"n{n.id}": n for n in db.session.scalars(sa.select(Need).where(
+        Need.id.in_([int(i[1:]) for i in candidates if i[1:].isdigit()])))}
+    out: list[PartnerNeed] = []
+    me = str(firm.id)
+    for rid in candidates:
+        need = needs.get(rid)
+        if need is None or not need.is_open or need.firm_id == firm.id or not need.firm.is_public \
+                or not _scope_allows(need, firm):
+            continue
+        proposal = propose(index.supply, need_query(need), top=3)
+        if not proposal.needs_team:
+            continue
+        team = next((t for t in proposal.teams if t.size >= 2 and me in t.ids), None)
+        if team is None:
+            continue
+        ids = [int(m.id) for m in team.members if m.id != me and m.id.isdigit()]
+        firms = {f.id: f for f in db.session.scalars(sa.select(Firm).where(Firm.id.in_(ids), Firm.public()))}
+        partners = [TeamMember(firms[int(m.id)], [proposal.parts[i].name for i in m.parts], [])
+                    for m in team.members if m.id != me and m.id.isdigit() and int(m.id) in firms]
+        if len(partners) != len(ids):
+            continue
+        mine = next(m for m in team.members if m.id == me)
+        out.append(PartnerNeed(need, [proposal.parts[i].name for i in mine.parts], partners))
+        if len(out) >= top:
+            break
+    return out

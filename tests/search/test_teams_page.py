@@ -60,3 +60,18 @@ def test_others_do_not_see_teams(client, auth, make, city):
     auth.login(outsider.email)
     html = client.get(f"/needs/{need.id}").get_data(as_text=True)
     assert 'id="teams"' not in html and "辻堂切削" not in html
+
+
+def test_dashboard_lists_needs_to_answer_with_a_partner(client, auth, make, city):
+    need = make.need(city["buyer"], **NEED)
+    user = make.user(firm=city["anodizer"], email="anodizer@example.com")
+    auth.login(user.email)
+    html = client.get("/firms/mine").get_data(as_text=True)
+    assert 'id="with-partner"' in html
+    part = html[html.index('id="with-partner"'):]
+    assert f"/needs/{need.id}" in part and "辻堂切削" in part and "茅ヶ崎スクリーン" in part
+    # the buyer itself is not offered its own need
+    auth.logout()
+    buyer = make.user(firm=city["buyer"], email="buyer3@example.com")
+    auth.login(buyer.email)
+    assert 'id="with-partner"' not in client.get("/firms/mine").get_data(as_text=True)
