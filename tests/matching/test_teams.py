@@ -5,10 +5,9 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import subprocess
 
 import pytest
-from live import BIN, cli_env
+from click.testing import CliRunner
 
 from matchmaker.matching import Engine, Query, Record
 from matchmaker.matching import teams as T
@@ -118,15 +117,20 @@ def test_cli_writes_teams_format(tmp_path):
     queries = tmp_path / "q.jsonl"
     queries.write_text(json.dumps({"id": "T1", "text": "アルミ部品の切削、黒アルマイト、シルク印刷", **NEED},
                                   ensure_ascii=False) + "\n", encoding="utf-8")
-    env = cli_env(f"sqlite:///{tmp_path / 'unused.db'}")
-    run = subprocess.run([str(BIN / "matchmaker"), "teams", "--candidates", str(cands), "--queries", str(queries), "--top", "2",
-                          "--timings"], capture_output=True, text=True, env=env, timeout=120)
-    assert run.returncode == 0, run.stderr
+    # in-process (the console script itself runs in tests/test_readme_commands.py, from the README's line)
+    run = CliRunner().invoke(T.teams_command, ["--candidates", str(cands), "--queries", str(queries), "--top", "2",
+                                               "--timings"])
+    assert run.exit_code == 0, run.output
     (line,) = [json.loads(x) for x in run.stdout.splitlines()]
     assert line["query"] == "T1" and 1 <= len(line["teams"]) <= 2
     assert {m["id"] for m in line["teams"][0]["members"]} == {"cut-f", "anod-f", "silk-c"}
     assert json.loads(run.stderr.strip().splitlines()[-1])["queries"] == 1
+
+
+def test_cli_stops_at_a_malformed_line(tmp_path):
+    cands = tmp_path / "c.jsonl"
+    cands.write_text('{"id": "C1", "text": "アルマイト"}\n', encoding="utf-8")
+    queries = tmp_path / "q.jsonl"
     queries.write_text('{"id": "T1", "text": "x"}\n{broken\n', encoding="utf-8")
-    bad = subprocess.run([str(BIN / "matchmaker"), "teams", "--candidates", str(cands), "--queries", str(queries)],
-                         capture_output=True, text=True, env=env, timeout=120)
-    assert bad.returncode == 1 and bad.stdout == "" and f"{queries}:2: malformed JSON" in bad.stderr
+    bad = CliRunner().invoke(T.teams_command, ["--candidates", str(cands), "--queries", str(queries)])
+    assert bad.exit_code == 1 and bad.stdout == "" and f"{queries}:2: malformed JSON" in bad.stderr
