@@ -606,7 +606,11 @@ def propose(
     exclude: list[list[int]] = [[firms[fid]] for fid in single]
     best_cover = len(coverable)
     while len(teams) < top:
-        chosen = solve_cover(problem, exclude, min_covered=best_cover if teams else 0)
+        # every coverable part first (a constraint, so no mix of strength and nearness can trade a part
+        # away); when the size limit makes that impossible, as many parts as the objective finds
+        chosen = solve_cover(problem, exclude, min_covered=best_cover)
+        if chosen is None and not teams:
+            chosen = solve_cover(problem, exclude)
         if chosen is None:
             break
         team = team_of(chosen)
@@ -618,6 +622,7 @@ def propose(
             break
         teams.append(team)
         exclude.append(kept)
+        best_cover = len(teams[0].covered)
     return Proposal(parts, teams, single, uncovered, cap)
 
 

@@ -72,6 +72,15 @@ def test_cover_is_optimal_against_brute_force():
                    for c in itertools.combinations(range(len(p.firms)), k))
         assert chosen is not None and len(chosen) <= p.max_size
         assert T.team_value(p, chosen) == pytest.approx(best, abs=1e-6)
+        # with every coverable part required, the best of the teams that cover them all
+        n_cov = sum(1 for q in range(p.n_parts) if any(q in c for c in p.can))
+        full = [c for k in range(1, p.max_size + 1) for c in itertools.combinations(range(len(p.firms)), k)
+                if sum(1 for q in range(p.n_parts) if any(q in p.can[f] for f in c)) == n_cov]
+        forced = T.solve_cover(p, min_covered=n_cov)
+        if full:
+            assert T.team_value(p, forced) == pytest.approx(max(T.team_value(p, c) for c in full), abs=1e-6)
+        else:
+            assert forced is None
         # the next team is never the same one nor a superset of it
         again = T.solve_cover(p, exclude=[chosen])
         assert again is None or not set(chosen) <= set(again)
