@@ -166,9 +166,9 @@ def phrases(text: str) -> list[str]:
     """The need's text cut into the phrases that may each ask for one piece of work (Japanese と between two
     nouns cuts too: 基板の製造と部品実装)."""
     out = []
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", nfkc(text or ""))  # 5,000 is one number
-    for piece in _SPLIT.split(text):
-        for sub in _split_to(piece or ""):
+    text = re.sub(r"(?<=\d)[,，](?=\d{3})", "", text or "")  # 5,000 is one number
+    for piece in _SPLIT.split(text):  # before NFKC, which turns some list marks into spaces
+        for sub in _split_to(nfkc(piece or "")):
             sub = sub.strip(" 　-–—~〜")
             if len(sub) > 2 and sub.endswith("と") and _CJK.match(sub[-2]):
                 sub = sub[:-1]  # 漆塗りの仕上げと、…

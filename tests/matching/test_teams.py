@@ -44,6 +44,8 @@ def test_decomposition_ja_en_and_unknown_phrase(engine):
     assert [p.concepts for p in parts] == [("process.machining",), ("process.anodizing.black",),
                                           ("process.printing.screen",)]
     assert parts[1].name == "黒アルマイト処理"
+    listed = T.decompose("アルミ筐体の試作（切削・黒アルマイト・シルク印刷）", engine)  # list marks, not NFKC spaces
+    assert [p.concepts for p in listed] == [p.concepts for p in parts]
     en = T.decompose("Machine 200 aluminium brackets, anodize them black and laser mark a serial number.", engine)
     assert [p.concepts[0] for p in en] == ["process.machining", "process.anodizing", "process.marking.laser"]
     # the family is not a part beside its narrower kind; the thing worked on is not a part (金型部品の…)
