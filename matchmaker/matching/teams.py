@@ -35,8 +35,8 @@ from .records import Match, Query, Record
 from .settings import Settings
 
 # ---------------------------------------------------------------- weights of the cover's objective
-# Lexicographic in effect: one covered part (1.0) outweighs any difference of strength, nearness and
-# member cost together on needs of up to four parts.
+# Every coverable part is required as a constraint (propose); among the teams that cover them, the
+# members' strength counts most, then nearness, less a cost per member.
 COVER = 1.0
 STRENGTH = 0.2  # x strength (0..1, relative to the best firm found for the part) of the member taking it
 NEAR_BUYER = 0.04  # x locality (0..1) of a member, prefer="local" only
@@ -57,7 +57,7 @@ SINGLE_RELATIVE = 0.8  # a firm covers the need alone when it is this close to t
 # phrases are cut at punctuation, list marks and the words that chain steps (parentheses are kept: what
 # they hold explains the work before them)
 _SPLIT = re.compile(
-    r"[、，,。．.;；:：/／・･+＋→⇒>＞\n\r\t「」『』【】]"
+    r"[、，,。．;；:：/／・･+＋→⇒>＞\n\r\t「」『』【】]|\.(?=\s|$)"
     r"|\s+(?:and|then|plus|with|followed by|after|before|as well as|&)\s+"
     r"|(?:してから|した後|したあと|の後|のあと|後に|および|及び|ならびに|並びに|のうえ|の上で|までお願い|まで一貫)",
     re.IGNORECASE,
