@@ -39,6 +39,10 @@ class TeamView:
     def firm_ids(self) -> list[int]:
         return [m.firm.id for m in self.members]
 
+    def note(self, firm_name) -> str:
+        """Who takes which part ("切削: A社"), one line per member, for the request for quotation."""
+        return "\n".join(f"{', '.join(m.parts)}: {firm_name(m.firm)}" for m in self.members)
+
 
 @dataclass
 class TeamResults:

@@ -1,6 +1,8 @@
 """Teams on a need's page (search/teams.py, market/_teams.html): who sees them, what they show."""
 from __future__ import annotations
 
+import html as html_lib
+import re
 from datetime import date
 
 import pytest
@@ -41,6 +43,10 @@ def test_owner_sees_teams_with_parts_prior_work_and_one_rfq(client, auth, make, 
     ids = sorted(city[f].id for f in ("cutter", "anodizer", "printer"))
     first = team[:team.index("</div>\n  <ul")]  # the first team's header with its request link
     assert f"/rfqs/new?need={need.id}" in first and all(f"supplier={i}" in first for i in ids)
+    # the request form opens with the team ticked and who takes which part in the message
+    href = html_lib.unescape(re.search(r'href="(/rfqs/new\?[^"]+)"', first).group(1))
+    form = client.get(href).get_data(as_text=True)
+    assert "黒アルマイト: 湘南アルマイト" in form and all(f'value="{i}"' in form for i in ids)
 
 
 def test_no_team_when_one_firm_does_it_all(client, auth, make, city):
