@@ -14,12 +14,14 @@ def init_commands(app: Flask) -> None:
     from .imports.cli import import_firms
     from .indicators.cli import indicators_command
     from .matching.cli import rank_command
+    from .matching.teams import teams_command
     from .scheduling.cli import schedule_command
 
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(reindex)
     app.cli.add_command(rank_command)
+    app.cli.add_command(teams_command)
     app.cli.add_command(schedule_command)
     app.cli.add_command(tick)
     app.cli.add_command(import_firms)

@@ -152,9 +152,13 @@ def dashboard():
     needs = db.session.scalars(sa.select(Need).where(Need.firm_id == firm.id)
                                .order_by(Need.status.desc(), Need.created_at.desc())).all()
     answerable = needs_for_firm(firm, top=6)
+    from ..search.teams import partner_needs_for_firm
+
+    with_partner = partner_needs_for_firm(firm)
     suppliers = {n.id: suppliers_for_need(n, top=3).hits for n in needs if n.is_open}
     return render_template("firms/dashboard.html", firm=firm, percent=percent, missing=missing,
                            offerings=offerings, needs=needs, answerable=answerable, suppliers=suppliers,
+                           with_partner=with_partner,
                            verify_form=EmptyForm(), stale=is_stale(firm))
 
 

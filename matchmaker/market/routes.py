@@ -86,17 +86,22 @@ def view(kinds: str, item_id: int):
     item = get_or_404(kind.model, item_id)
     _visible(kind, item)
     own = current_user.is_authenticated and current_user.firm_id == item.firm_id
-    recommendations = None
+    recommendations = teams = None
     if item.status == kind.open_status and (own or (current_user.is_authenticated and current_user.is_organizer)):
         # Suppliers for a need, or open needs an offering can answer: for the owner (and organizers).
         recommendations = suppliers_for_need(item) if kind is NEED else needs_for_offering(item)
+        if kind is NEED:
+            from ..search.teams import teams_for_need
+
+            teams = teams_for_need(item)  # None unless several parts and no single firm does them all
     rfqs = []
     if kind is NEED and own:
         from ..rfq.models import Rfq
 
         rfqs = db.session.scalars(sa.select(Rfq).where(Rfq.need_id == item.id).order_by(Rfq.created_at.desc())).all()
     return render_template(f"market/{kind.name}.html", kind=kind, kinds=kinds, item=item, own=own,
-                           action_form=EmptyForm(), recommendations=recommendations, rfqs=rfqs)
+                           action_form=EmptyForm(), recommendations=recommendations, rfqs=rfqs,
+                           teams=teams)
 
 
 @bp.route("/<any(offerings, needs):kinds>/new", methods=["GET", "POST"])

@@ -117,6 +117,10 @@ def new():
         form.description.data = "\n".join(p for p in (need.description, _("Quantity: %(q)s", q=need.quantity)
                                                        if need.quantity else "") if p)
         form.delivery_date.data = need.delivery_date
+        # a team proposed on the need's page: who takes which part, for the suppliers to read (editable)
+        team_note = (request.args.get("message") or "")[:1000]
+        if team_note and not any(ord(c) < 32 and c not in "\n\t" for c in team_note):
+            form.message.data = team_note
     too_many = len(suppliers) > MAX_SUPPLIERS
     if form.validate_on_submit() and not too_many:
         if not suppliers:
