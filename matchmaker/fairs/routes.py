@@ -30,6 +30,7 @@ from .models import OUTCOMES, Fair, Meeting, MeetingRequest, Participant
 from ..deals.service import record_fair_deal
 from ..wording import scheduling_reason
 from .service import FairError
+from .warnings import schedule_warnings
 
 bp = Blueprint("fairs", __name__)
 
@@ -511,6 +512,8 @@ def _pairing_form(fair: Fair) -> PairingForm:
     choices = [(p.id, p.firm.display_name(current_locale())) for p in _participants(fair)]
     form.a.choices = options(choices)
     form.b.choices = options(choices)
+    if not form.is_submitted() and len(choices) >= 2:  # two different firms, never one firm with itself
+        form.a.data, form.b.data = choices[0][0], choices[1][0]
     return form
 
 
@@ -610,7 +613,7 @@ def schedule(fair: Fair):
                            people=people, counts=counts, wanted=wanted, report=report, without=without,
                            unscheduled=unscheduled, accepted=len(accepted), busy=busy, action_form=EmptyForm(),
                            time_limit=service.scheduler_time_limit(), conflicts=conflicts,
-                           conflicting={c["m"].id for c in conflicts})
+                           conflicting={c["m"].id for c in conflicts}, warnings=schedule_warnings(fair))
 
 
 def _conflict_rows(fair: Fair) -> list[dict]:
@@ -663,6 +666,10 @@ def publish_schedule(fair: Fair):
         db.session.commit()
         flash(_("The schedule is no longer published; participants do not see their agenda."), "success")
         return _back(fair, "fairs.schedule")
+    warnings = schedule_warnings(fair)
+    if warnings.need_confirmation and request.form.get("confirmed") != "1":
+        # pending requests or firms without a meeting: the organizer publishes only after reading them
+        return render_template("fairs/publish_confirm.html", fair=fair, warnings=warnings, action_form=EmptyForm())
     try:
         service.publish_schedule(fair, link=url_for("fairs.agenda", fair_id=fair.id))
     except FairError as e:
