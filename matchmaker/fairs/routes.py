@@ -48,6 +48,12 @@ def _fair_name(fair: Fair) -> str:
 
 
 @bp.app_template_global()
+def fair_ended(fair: Fair) -> bool:
+    """After the fair's last day (in the fair's time zone)."""
+    return fair.end_date < service.today_local()
+
+
+@bp.app_template_global()
 def slot_label(slot: service.Slot | None, with_date: bool = True) -> str:
     if slot is None:
         return "—"
@@ -360,10 +366,24 @@ def partners(fair: Fair, me: Participant):
         offer_reasons, seek_reasons = service.reason_texts(r, loc)
         rows.append({"p": p, "rec": r, "offer_reasons": offer_reasons, "seek_reasons": seek_reasons,
                      "request": existing.get(p.id)})
+    best = max((r.score for r in recs), default=0.0)
+    for row in rows:
+        row["strength"] = _strength(row["rec"], best)
     recommended = {r.participant_id for r in recs}
-    others = [p for pid_, p in people.items() if pid_ != me.id and pid_ not in recommended]
+    others = sorted((p for pid_, p in people.items() if pid_ != me.id and pid_ not in recommended),
+                    key=lambda p: p.firm.display_name(loc).casefold())
     return render_template("fairs/partners.html", fair=fair, me=me, rows=rows, others=others, existing=existing,
                            form=RequestForm(), requests_open=service.requests_are_open(fair))
+
+
+def _strength(rec: service.Recommendation, best: float) -> str:
+    """A word for a recommendation instead of its raw score, which reads like a grade it is not:
+    "strong" when both sides have something for the other and it is among the closest of the
+    firm's list (at least 60 % of the best score), "good" when it is mutual or close, else "partial"."""
+    relative = rec.score / best if best > 0 else 0.0
+    if rec.mutual and relative >= 0.6:
+        return "strong"
+    return "good" if rec.mutual or relative >= 0.6 else "partial"
 
 
 @bp.route("/<int:fair_id>/requests/new", methods=["POST"])
