@@ -687,7 +687,7 @@ def publish_schedule(fair: Fair):
         flash(_("The schedule is no longer published; participants do not see their agenda."), "success")
         return _back(fair, "fairs.schedule")
     warnings = schedule_warnings(fair)
-    if warnings.need_confirmation and request.form.get("confirmed") != "1":
+    if warnings.need_confirmation and fair.scheduling_token is None and request.form.get("confirmed") != "1":
         # pending requests or firms without a meeting: the organizer publishes only after reading them
         return render_template("fairs/publish_confirm.html", fair=fair, warnings=warnings, action_form=EmptyForm())
     try:

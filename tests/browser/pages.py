@@ -3,8 +3,9 @@
 `Watch` listens to one page: console errors, uncaught script errors, Content-Security-Policy
 violations (the `securitypolicyviolation` event, recorded by a script Playwright injects, which
 the policy does not apply to) and failed requests (network failures and answers >= 400).
-`Watch.check` asserts that none happened since the last check and that the page does not scroll
-sideways (the document is exactly as wide as the viewport), then writes a screenshot when asked.
+`Watch.check` asserts that none happened since the last check, that the page does not scroll
+sideways (the document is exactly as wide as the viewport) and that no one-word button, badge or
+table header wraps inside its word, after writing a screenshot when asked.
 """
 from __future__ import annotations
 
@@ -16,6 +17,19 @@ from live import DEMO_PASSWORD
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
+
+# Buttons, badges and table headers whose label is one word (no space) must not wrap inside it
+# (検/索, 削/除, テー/ブル): the label's text is on one line.
+_BROKEN_WORDS = """
+() => Array.from(document.querySelectorAll('.btn, .badge, th')).filter(el => {
+  const text = el.textContent.trim();
+  if (!text || /\\s/.test(text) || el.offsetParent === null) return false;
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+  return tops.size > 1;
+}).map(el => el.textContent.trim())
+"""
 
 _CSP_RECORDER = """
 window.__csp = [];
@@ -54,6 +68,7 @@ class Watch:
         page.wait_for_load_state("load")
         csp = page.evaluate("window.__csp || []")
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        broken = page.evaluate(_BROKEN_WORDS)
         if self.shots is not None:
             safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{self.label}-{name}").strip("_")
             page.screenshot(path=str(self.shots / f"{safe}.png"), full_page=True)
@@ -61,6 +76,7 @@ class Watch:
         self.problems = []
         assert not problems, f"{name} ({page.url}): {problems}"
         assert widths[0] <= widths[1], f"{name} ({page.url}) scrolls sideways: {widths[0]} px in {widths[1]} px"
+        assert not broken, f"{name} ({page.url}): words broken inside {broken}"
 
     def goto(self, path: str, name: str | None = None) -> None:
         base = re.match(r"https?://[^/]+", self.page.url)
@@ -94,3 +110,12 @@ def set_language(page, watch: Watch, lang: str) -> None:
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == lang
     watch.check(f"language {lang}")
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the focused element matches `selector` (the keyboard alone reaches it)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached with {limit} presses of Tab on {page.url}")
