@@ -34,7 +34,7 @@ from .warnings import schedule_warnings
 
 bp = Blueprint("fairs", __name__)
 
-FAIR_FIELDS = ("name_ja", "name_en", "description_ja", "description_en", "venue", "start_date", "end_date",
+FAIR_FIELDS = ("name_ja", "name_en", "description_ja", "description_en", "venue", "venue_en", "start_date", "end_date",
                "day_start", "day_end", "meeting_minutes", "break_minutes", "lunch_start", "lunch_end", "tables",
                "registration_deadline", "eligibility")
 
@@ -853,7 +853,7 @@ def agenda_ics(fair: Fair, me: Participant):
             "start": service.to_utc(row["slot"].start),
             "end": service.to_utc(row["slot"].end),
             "summary": _("Meeting: %(firm)s (table %(n)d)", firm=partner.firm.display_name(loc), n=row["m"].table_no),
-            "location": f"{fair.venue} – " + _("Table %(n)d", n=row["m"].table_no),
+            "location": f"{fair.venue_name(current_locale())} – " + _("Table %(n)d", n=row["m"].table_no),
             "description": "\n".join(desc),
         })
     body = agenda_calendar(events, name=fair.display_name(loc))

@@ -85,9 +85,9 @@ class Watch:
 
 
 def new_context(browser, site, viewport: dict, **kw):
-    """A fresh browser profile (no cookies) on the site; waits of at most 30 s (the first recommendation builds the index)."""
+    """A fresh browser profile (no cookies) on the site; waits of at most 60 s (the first recommendation builds the index)."""
     context = browser.new_context(viewport=viewport, base_url=site.base, **kw)
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(60_000)
     return context
 
 

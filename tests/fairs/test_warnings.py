@@ -81,3 +81,30 @@ def test_pairing_form_preselects_two_different_firms(client, auth, setup):
     a = re.search(r'<select[^>]*id="a".*?<option selected value="(\d+)"', page, re.S)
     b = re.search(r'<select[^>]*id="b".*?<option selected value="(\d+)"', page, re.S)
     assert a and b and a.group(1) != b.group(1)
+
+
+def test_wording_venue_ended_strength_and_statuses(client, auth, fairs, make, setup):
+    """The venue in the reader's language, 'Ended' after the last day, a strength label with reasons
+    instead of a percentage, statuses coloured by meaning, other participants sorted with a line each."""
+    fair, p1, p2, p3 = setup["fair"], setup["p1"], setup["p2"], setup["p3"]
+    fair.venue_en = "Fujisawa Civic Hall"
+    past = fairs.fair(days_ahead=-3, name_ja="去年の商談会", name_en="Last year's fair", venue="旧会場")
+    fairs.request(fair, p2, p1, status="declined")
+    fairs.join(fair, make.firm(name="わたなべ食品"), seeks="包装資材", offers="弁当")
+    fairs.join(fair, make.firm(name="あおば食品"), seeks="包装資材", offers="惣菜")
+    auth.login("member@example.com")
+    ja = _page(client, "/fairs/")
+    assert "藤沢市民会館" in ja and "Fujisawa Civic Hall" not in ja
+    client.post("/account/language", data={"lang": "en"})
+    listing = _page(client, "/fairs/")
+    assert "Fujisawa Civic Hall" in listing and "旧会場" in listing  # no English venue: the Japanese one
+    assert ">Ended</span>" in _page(client, f"/fairs/{past.id}") and ">Ended</span>" not in _page(client, f"/fairs/{fair.id}")
+
+    page = _page(client, f"/fairs/{fair.id}/partners")
+    assert re.search(r"(Strong|Good|Partial) match</span>", page) and "They offer what you seek" in page
+    assert not re.search(r"\d+%</span>", page)
+    assert 'class="badge text-bg-danger">Already requested: Declined' in page
+    others = page[page.index("Other participants"):]
+    assert others.index("あおば食品") < others.index("わたなべ食品") and "Offers: 惣菜" in others
+    client.post("/account/language", data={"lang": "ja"})
+    assert f'href="/fairs/{fair.id}/partners"' in _page(client, f"/fairs/{fair.id}/my-requests")
