@@ -129,7 +129,9 @@ def load_demo(reset: bool = False, today: date | None = None) -> DemoSummary:
 
 
 def _contact_name(rec: dict) -> str:
-    return "担当者" if rec.get("country", "JP") == "JP" else "Sales contact"
+    """A demo account is named after its firm (greeted as "Welcome back, <firm>."), not after a role
+    such as "Sales contact", which reads like a placeholder."""
+    return rec["name"] if rec.get("country", "JP") == "JP" else (rec.get("name_en") or rec["name"])
 
 
 def _firm(rec: dict) -> Firm:

@@ -69,7 +69,7 @@ def agenda_ics(fair: Fair, me: Participant):
             "start": to_utc(row["slot"].start),
             "end": to_utc(row["slot"].end),
             "summary": _("Meeting: %(firm)s (table %(n)d)", firm=partner.firm.display_name(loc), n=row["m"].table_no),
-            "location": f"{fair.venue} – " + _("Table %(n)d", n=row["m"].table_no),
+            "location": f"{fair.venue_name(current_locale())} – " + _("Table %(n)d", n=row["m"].table_no),
             "description": "\n".join(desc),
         })
     body = agenda_calendar(events, name=fair.display_name(loc))

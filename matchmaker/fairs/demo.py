@@ -159,7 +159,7 @@ def load_demo_fairs(today: date | None = None, time_limit: float = 5.0) -> tuple
         description_en="One day of pre-arranged one-to-one business meetings between manufacturers and service firms "
                        "of Fujisawa and the region. Say what you seek and offer when registering and we recommend "
                        "the participants worth meeting.",
-        venue="藤沢市産業センター 6階 大会議室", start_date=start, end_date=start,
+        venue="藤沢市産業センター 6階 大会議室", venue_en="Fujisawa Industry Center, 6th floor, Main Hall", start_date=start, end_date=start,
         day_start=time(10, 0), day_end=time(17, 0), meeting_minutes=20, break_minutes=5,
         lunch_start=time(12, 0), lunch_end=time(13, 0), tables=15,
         registration_deadline=start - timedelta(days=14), eligibility="domestic",
@@ -194,7 +194,7 @@ def load_demo_fairs(today: date | None = None, time_limit: float = 5.0) -> tuple
         name_ja="藤沢 地産地消 ビジネスマッチング 2026 秋", name_en="Fujisawa Local Sourcing Meetings, Autumn 2026",
         description_ja="市内と近隣の企業どうしの取引を増やすための商談会（地産地消）。",
         description_en="Business meetings to keep more purchasing within the city and its neighbours.",
-        venue="湘南藤沢 市民会館 展示室", start_date=past_start, end_date=past_start,
+        venue="湘南藤沢 市民会館 展示室", venue_en="Shonan Fujisawa Civic Hall, Exhibition Room", start_date=past_start, end_date=past_start,
         day_start=time(13, 0), day_end=time(17, 0), meeting_minutes=20, break_minutes=5, tables=10,
         registration_deadline=past_start - timedelta(days=10), eligibility="local",
         published=True, registration_open=False, created_by_id=organizer.id if organizer else None,

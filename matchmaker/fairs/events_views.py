@@ -23,7 +23,7 @@ from .models import Fair, Participant
 from .views import _back, _meetings, _refused, _visible_fair, bp, organizer_fair
 
 
-FAIR_FIELDS = ("name_ja", "name_en", "description_ja", "description_en", "venue", "start_date", "end_date",
+FAIR_FIELDS = ("name_ja", "name_en", "description_ja", "description_en", "venue", "venue_en", "start_date", "end_date",
                "day_start", "day_end", "meeting_minutes", "break_minutes", "lunch_start", "lunch_end", "tables",
                "registration_deadline", "eligibility")
 

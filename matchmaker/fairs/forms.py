@@ -27,6 +27,7 @@ class FairForm(FlaskForm):
     description_ja = TextAreaField(_l("Description (Japanese)"), validators=[Optional(), Length(max=4000), no_control_chars])
     description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=4000), no_control_chars])
     venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=300), no_control_chars])
+    venue_en = StringField(_l("Venue (English)"), validators=[Optional(), Length(max=300), no_control_chars])
     start_date = DateField(_l("First day"), validators=[InputRequired()])
     end_date = DateField(_l("Last day"), validators=[InputRequired()])
     day_start = TimeField(_l("Meetings start at"), validators=[InputRequired()])

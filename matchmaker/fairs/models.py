@@ -30,6 +30,7 @@ class Fair(db.Model):
     description_ja: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     description_en: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     venue: so.Mapped[str] = so.mapped_column(sa.String(300))
+    venue_en: so.Mapped[str] = so.mapped_column(sa.String(300), default="", server_default="")
     start_date: so.Mapped[date] = so.mapped_column(sa.Date, index=True)
     end_date: so.Mapped[date] = so.mapped_column(sa.Date)
     day_start: so.Mapped[time] = so.mapped_column(sa.Time)
@@ -72,6 +73,12 @@ class Fair(db.Model):
         if locale != "ja" and self.name_en:
             return self.name_en
         return self.name_ja
+
+    def venue_name(self, locale: str = "ja") -> str:
+        """The venue in the reader's language: the English one where given, else the Japanese."""
+        if locale != "ja" and self.venue_en:
+            return self.venue_en
+        return self.venue
 
     def description(self, locale: str = "ja") -> str:
         if locale == "ja":

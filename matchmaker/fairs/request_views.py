@@ -17,7 +17,7 @@ from .locking import claim_fair, scheduler_running
 
 from .meeting_requests import check_request, existing_request, remove_meetings_of
 
-from .partners import fair_matches, have_common_slot, reason_texts
+from .partners import Recommendation, fair_matches, have_common_slot, reason_texts
 
 from .slots import available_keys, fair_slots
 from ..extensions import db
@@ -55,10 +55,24 @@ def partners_page(fair: Fair, me: Participant):
         offer_reasons, seek_reasons = reason_texts(r, loc)
         rows.append({"p": p, "rec": r, "offer_reasons": offer_reasons, "seek_reasons": seek_reasons,
                      "request": existing.get(p.id)})
+    best = max((r.score for r in recs), default=0.0)
+    for row in rows:
+        row["strength"] = _strength(row["rec"], best)
     recommended = {r.participant_id for r in recs}
-    others = [p for pid_, p in people.items() if pid_ != me.id and pid_ not in recommended]
+    others = sorted((p for pid_, p in people.items() if pid_ != me.id and pid_ not in recommended),
+                    key=lambda p: p.firm.display_name(loc).casefold())
     return render_template("fairs/partners.html", fair=fair, me=me, rows=rows, others=others, existing=existing,
                            form=RequestForm(), requests_open=requests_are_open(fair))
+
+
+def _strength(rec: Recommendation, best: float) -> str:
+    """A word for a recommendation instead of its raw score, which reads like a grade it is not:
+    "strong" when both sides have something for the other and it is among the closest of the
+    firm's list (at least 60 % of the best score), "good" when it is mutual or close, else "partial"."""
+    relative = rec.score / best if best > 0 else 0.0
+    if rec.mutual and relative >= 0.6:
+        return "strong"
+    return "good" if rec.mutual or relative >= 0.6 else "partial"
 
 
 @bp.route("/<int:fair_id>/requests/new", methods=["POST"])
@@ -204,6 +218,8 @@ def _pairing_form(fair: Fair) -> PairingForm:
     choices = [(p.id, p.firm.display_name(current_locale())) for p in _participants(fair)]
     form.a.choices = options(choices)
     form.b.choices = options(choices)
+    if not form.is_submitted() and len(choices) >= 2:  # two different firms, never one firm with itself
+        form.a.data, form.b.data = choices[0][0], choices[1][0]
     return form
 
 

@@ -28,6 +28,7 @@ from .errors import FairError
 from .forms import MoveForm
 from .models import OUTCOMES, Fair, Meeting
 from .views import _back, _meetings, _participants, _refused, bp, organizer_fair, slot_label
+from .warnings import schedule_warnings
 
 
 @bp.route("/<int:fair_id>/schedule", endpoint="schedule")
@@ -57,7 +58,7 @@ def schedule_page(fair: Fair):
                            people=people, counts=counts, wanted=wanted, report=report, without=without,
                            unscheduled=unscheduled, accepted=len(accepted), busy=busy, action_form=EmptyForm(),
                            time_limit=scheduler_time_limit(), conflicts=conflicts,
-                           conflicting={c["m"].id for c in conflicts})
+                           conflicting={c["m"].id for c in conflicts}, warnings=schedule_warnings(fair))
 
 
 def _conflict_rows(fair: Fair) -> list[dict]:
@@ -110,6 +111,10 @@ def publish_schedule(fair: Fair):
         db.session.commit()
         flash(_("The schedule is no longer published; participants do not see their agenda."), "success")
         return _back(fair, "fairs.schedule")
+    warnings = schedule_warnings(fair)
+    if warnings.need_confirmation and fair.scheduling_token is None and request.form.get("confirmed") != "1":
+        # pending requests or firms without a meeting: the organizer publishes only after reading them
+        return render_template("fairs/publish_confirm.html", fair=fair, warnings=warnings, action_form=EmptyForm())
     try:
         schedule.publish_schedule(fair, link=url_for("fairs.agenda", fair_id=fair.id))
     except FairError as e:

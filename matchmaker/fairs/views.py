@@ -18,7 +18,7 @@ from .eligibility import participant_of
 
 from .locking import claim_fair
 
-from .slots import Slot
+from .slots import Slot, today_local
 from ..extensions import db, login_manager
 from ..i18n import current_locale
 from ..models import Firm
@@ -33,6 +33,12 @@ bp = Blueprint("fairs", __name__)
 @bp.app_template_global("fair_name")
 def _fair_name(fair: Fair) -> str:
     return fair.display_name(current_locale())
+
+
+@bp.app_template_global()
+def fair_ended(fair: Fair) -> bool:
+    """After the fair's last day (in the fair's time zone)."""
+    return fair.end_date < today_local()
 
 
 @bp.app_template_global()

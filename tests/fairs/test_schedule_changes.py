@@ -190,7 +190,10 @@ def test_availability_change_after_a_run_is_flagged_and_blocks_publishing(planne
     organizer.post(f"/fairs/{fair.id}/schedule/run")
     assert schedule.schedule_conflicts(fair) == []
     assert 'id="conflicts"' not in organizer.get(f"/fairs/{fair.id}/schedule").get_data(as_text=True)
+    # a request still waits for an answer: publishing asks first, then goes ahead once confirmed
     organizer.post(f"/fairs/{fair.id}/schedule/publish", data={"action": "publish"})
+    assert _get(Fair, fair.id).schedule_published_at is None
+    organizer.post(f"/fairs/{fair.id}/schedule/publish", data={"action": "publish", "confirmed": "1"})
     assert _get(Fair, fair.id).schedule_published_at is not None
 
 
