@@ -63,4 +63,6 @@ class Deal(db.Model):
         sa.CheckConstraint("locality IN ('local', 'domestic', 'overseas')", name="locality"),
         # the indicators: a pair's first deal (new business relationships)
         sa.Index("ix_deals_pair_date", "buyer_firm_id", "supplier_firm_id", "deal_date"),
+        # the indicators' period scans read the index alone
+        sa.Index("ix_deals_period", "deal_date", "locality", "supplier_firm_id", "buyer_firm_id", "amount_jpy"),
     )

@@ -117,15 +117,15 @@ def _setting(period: Period) -> dict:
 def deals(period: Period) -> dict:
     total = db.session.execute(sa.select(*_deal_cols()).where(_in_period(period))).one()
     out = _cell(*total)
-    rows = db.session.execute(sa.select(Deal.locality, *_deal_cols()).where(_in_period(period))
+    no_amount = sa.func.sum(sa.case((Deal.amount_jpy.is_(None), 1), else_=0))
+    rows = db.session.execute(sa.select(Deal.locality, *_deal_cols(), no_amount).where(_in_period(period))
                               .group_by(Deal.locality)).all()
-    parts = {r[0]: _cell(*r[1:]) for r in rows}
+    parts = {r[0]: _cell(*r[1:5]) for r in rows}
     for place in LOCALITIES:
         out[place] = parts.get(place, _cell())
     out["local_share_count"] = _share(out["local"]["count"], out["count"])
     out["local_share_amount"] = _share(out["local"]["amount_jpy"], out["amount_jpy"])
-    out["without_amount"] = db.session.scalar(
-        sa.select(sa.func.count(Deal.id)).where(_in_period(period), Deal.amount_jpy.is_(None))) or 0
+    out["without_amount"] = sum(int(r[5] or 0) for r in rows)
     return out
 
 

@@ -17,7 +17,8 @@ def test_demo_fairs(app):
     from matchmaker.demo.loader import load_demo
 
     load_demo(today=today_local())
-    upcoming, past = db.session.scalars(sa.select(Fair).order_by(Fair.start_date.desc())).all()
+    upcoming, past, *earlier = db.session.scalars(sa.select(Fair).order_by(Fair.start_date.desc())).all()
+    assert len(earlier) == 3 and all(f.start_date < past.start_date for f in earlier)  # the indicators' history
     assert registration_is_open(upcoming) and not upcoming.schedule_published
     assert 35 <= len(upcoming.participants) <= 40
     assert all(p.seeks or p.offers for p in upcoming.participants)
@@ -35,4 +36,4 @@ def test_demo_fairs(app):
     assert db.session.scalar(sa.select(sa.func.count(Notification.id))) > 0
     # a second load with reset replaces everything, fairs included
     load_demo(reset=True, today=today_local())
-    assert db.session.scalar(sa.select(sa.func.count(Fair.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(Fair.id))) == 5

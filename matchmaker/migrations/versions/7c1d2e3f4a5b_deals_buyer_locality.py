@@ -21,9 +21,12 @@ def upgrade():
     with op.batch_alter_table('deals', schema=None) as batch_op:
         batch_op.add_column(sa.Column('buyer_locality', sa.String(length=10), server_default='', nullable=False))
         batch_op.create_index('ix_deals_pair_date', ['buyer_firm_id', 'supplier_firm_id', 'deal_date'], unique=False)
+        batch_op.create_index('ix_deals_period', ['deal_date', 'locality', 'supplier_firm_id', 'buyer_firm_id',
+                                                  'amount_jpy'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('deals', schema=None) as batch_op:
+        batch_op.drop_index('ix_deals_period')
         batch_op.drop_index('ix_deals_pair_date')
         batch_op.drop_column('buyer_locality')
