@@ -6,12 +6,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import locality, reference
+from .. import reference
 from ..extensions import db
-from ..formfields import like_pattern, options, page_number
+from ..formfields import options, page_number
 from ..forms import EmptyForm
 from ..i18n import current_locale
-from ..models import Firm, FirmFacet, Need, Offering, utcnow
+from ..models import Firm, Need, Offering, utcnow
 from ..security import get_or_404, require_own_firm
 from ..search.service import needs_for_firm, suppliers_for_need
 from .forms import DirectoryForm, FirmForm
