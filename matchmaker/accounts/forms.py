@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from .. import locality
 from ..formfields import IndustryField, no_control_chars, options
 from .passwords import password_problem
 
@@ -39,7 +40,7 @@ class RegisterForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=options(LOCALE_CHOICES), default="ja")
     firm_name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200), no_control_chars])
     firm_name_en = StringField(_l("Company name in English"), validators=[Optional(), Length(max=200), no_control_chars])
-    country = SelectField(_l("Country"), default="JP")
+    country = SelectField(_l("Country"), default=locality.home_country)  # the city's own country first
     city = StringField(_l("City / municipality"), validators=[DataRequired(), Length(max=100), no_control_chars])
     industries = IndustryField(_l("Industry"), validators=[Optional()])
     accept = BooleanField(_l("I confirm that the information about my company is accurate and may be shown publicly."),

@@ -9,7 +9,7 @@ def firms(make):
               languages=["en"])
 
 
-def test_suppliers_answers_with_reasons(client, firms):
+def test_suppliers_answers_with_reasons_local_and_overseas(client, firms):
     r = client.get("/api/v1/suppliers", query_string={"q": "ステンレス 旋盤", "city": "藤沢市"})
     assert r.status_code == 200
     body = r.get_json()
@@ -18,9 +18,6 @@ def test_suppliers_answers_with_reasons(client, firms):
     assert body["data"][0]["reasons"]
     assert body["data"][0]["strength"] == "strong"
     assert {d["strength"] for d in body["data"]} <= {"strong", "good", "partial"}
-
-
-def test_overseas_scope(client, firms):
     body = client.get("/api/v1/suppliers", query_string={"q": "CNC turning stainless", "scope": "overseas"}).get_json()
     assert [d["firm"]["country"] for d in body["data"]] == ["TH"]
 
@@ -41,7 +38,7 @@ BAD = [
 ]
 
 
-def test_bad_input_gets_a_problem(client, firms):
+def test_bad_input_and_unknown_paths_get_a_problem(client, firms):
     for args, status, words in BAD:
         r = client.get("/api/v1/suppliers", query_string=args, headers={"Accept-Language": "en"})
         assert r.status_code == status, args
@@ -49,9 +46,6 @@ def test_bad_input_gets_a_problem(client, firms):
         body = r.get_json(force=True)
         assert body["status"] == status and body["title"]
         assert words in body["detail"] or words in body.get("errors", {}), args
-
-
-def test_unknown_api_path_is_a_problem_404(client):
     r = client.get("/api/v1/nothing")
     assert r.status_code == 404 and r.mimetype == "application/problem+json"
     assert r.get_json(force=True)["status"] == 404
