@@ -38,6 +38,11 @@ def seed_demo(reset: bool, if_empty: bool, synthetic: int) -> None:
     """Load the fictional demo firms, offerings, needs and demo accounts."""
     from .demo.loader import DEMO_DOMAIN, DEMO_PASSWORD, DemoError, database_has_data, load_demo
 
+    if synthetic:
+        from .demo.synthetic import MAX_SYNTHETIC
+
+        if synthetic > MAX_SYNTHETIC:  # before anything is written
+            raise click.BadParameter(f"at most {MAX_SYNTHETIC:,}", param_hint="--synthetic")
     has_data = database_has_data()
     if if_empty and not reset and has_data:
         click.echo("The database already has data; demo data not loaded.")
@@ -50,11 +55,9 @@ def seed_demo(reset: bool, if_empty: bool, synthetic: int) -> None:
         except DemoError as e:
             raise click.ClickException(str(e)) from e
     if synthetic:
-        from .demo.synthetic import MAX_SYNTHETIC, add_synthetic, stderr_progress
-
-        if synthetic > MAX_SYNTHETIC:
-            raise click.BadParameter(f"at most {MAX_SYNTHETIC:,}", param_hint="--synthetic")
         import time
+
+        from .demo.synthetic import add_synthetic, stderr_progress
 
         t0 = time.perf_counter()
         firms, offerings, needs = add_synthetic(synthetic, progress=stderr_progress)
