@@ -365,11 +365,14 @@ def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
                     for cid in pcids:
                         concepts.setdefault(cid, _join_surface(stream[a + pa : a + pb]))
         work_starts = {a for a, _b, cids in spans if any(vocabulary.is_work(c) for c in cids)}
+        # work done to something else (not how much of it is made: 量産, 試作)
+        task_starts = {a for a, _b, cids in spans
+                       if any(vocabulary.is_work(c) and not c.startswith(_MODES) for c in cids)}
         for a, b, cids in spans:
             for t in stream[a:b]:
                 if t is not None and t.content:
                     covered[t.norm] = covered.get(t.norm, ()) + cids
-            how = MENTIONS if _only_context(stream, a, b, work_starts | spaced) or _done_to(stream, b, work_starts) else DOES
+            how = MENTIONS if _only_context(stream, a, b, work_starts | spaced) or _done_to(stream, b, task_starts) else DOES
             for cid in cids:
                 for c in (cid, *vocabulary.ancestors(cid)):
                     if evidence.get(c, 0.0) < how:
@@ -394,6 +397,8 @@ def _only_context(stream: list[Token | None], a: int, b: int, free: set[int]) ->
 
 
 _PAST = ("した", "された", "済み", "済", "ずみ")
+_MODES = ("process.mass_production", "process.prototyping")  # how many, not what is done
+_GOODS = frozenset({"品", "部品", "製品", "品物", "物"})
 _WHEN = frozenset({"後", "あと", "上", "時", "とき", "際", "ため"})
 
 
@@ -401,6 +406,14 @@ def _done_to(stream: list[Token | None], b: int, work_starts: set[int]) -> bool:
     """Work already done to the thing that some other named work is asked for or offered on:
     溶接した架台の応力除去焼鈍 (the frame was welded; the annealing is the work), 熱処理済みの歯車を研削."""
     j, aux = b, ""
+    if j < len(stream) and (t := stream[j]) is not None and t.surf in _GOODS:
+        # the goods the work was done to, then の and other work: めっき品・部品の断面観察 (a lab, not a plater)
+        j += 1
+        while j < len(stream) and j < b + 4 and (t := stream[j]) is not None and t.surf != "の" and t.noun:
+            j += 1
+        if j >= len(stream) or (t := stream[j]) is None or t.surf != "の":
+            return False
+        return any(s > j for s in work_starts)
     while j < len(stream) and (t := stream[j]) is not None and aux not in _PAST and len(aux) < 4:
         if t.content and t.surf not in _PAST:
             break
@@ -428,6 +441,7 @@ def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", k
     a = Analysis()
     terms = a.terms
     evidence = a.evidence
+    strongest: dict[str, float] = {}
     stream: list[Token | None] = []
     for seg, how in segments(text, name, role):
         sg = _segment(seg, vocabulary)
@@ -436,6 +450,7 @@ def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", k
                 terms[k] = terms.get(k, 0.0) + v
         for c, v in sg.evidence.items():
             evidence[c] = evidence.get(c, 0.0) + v * how
+            strongest[c] = max(strongest.get(c, 0.0), v * how)
         for cid, surf in sg.concepts.items():
             a.concepts.setdefault(cid, surf)
         if keep_stream:  # queries: the words each concept stands for, and the token stream
@@ -443,6 +458,11 @@ def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", k
                 a.covered[k] = a.covered.get(k, ()) + v
             stream.append(None)
             stream.extend(sg.stream)
+    # a concept only ever named as context or as arranged stays so however often it is named
+    # (めっき品の断面観察 and めっき不良の調査: a lab twice, still not a plater)
+    for c, top in strongest.items():
+        if top < DOES:
+            evidence[c] = min(evidence[c], top)
     if keep_stream:
         a.stream = stream
         a.unknown = [(t.norm, t.surf) for t in stream if t is not None and t.content]

@@ -31,10 +31,12 @@ def demo(tmp_path_factory, mail_server):
         db.session.remove()
 
 
-def search(text: str, scope: str = "", top: int = 10):
-    """The supplier search page as an anonymous visitor types it (distances from the home city)."""
+def search(text: str, scope: str = "", top: int = 10, me: Firm | None = None):
+    """The supplier search page as a visitor types it (distances from the home city); ``me``: a signed-in
+    member's firm, never among its own results."""
     home = reference.find_place("藤沢市", locality.home_country())
-    q = scoped(Query(text=text, city=home.name, country=home.country, lat=home.lat, lon=home.lon), scope)
+    q = scoped(Query(text=text, city=home.name, country=home.country, lat=home.lat, lon=home.lon,
+                     exclude_owner=str(me.id) if me else None), scope)
     return search_suppliers(q, top=top)
 
 
@@ -58,6 +60,16 @@ def test_plating_shops_come_before_firms_that_only_mention_plating(demo):
     for h in hits:
         if h.strength == "strong":
             assert any(w in h.firm.name for w in ("鍍金", "表面処理", "メッキ", "めっき")), (h.firm.name, h.reasons)
+
+
+def test_a_lab_that_analyses_plated_parts_is_no_plater(demo):
+    """めっき品・部品の断面観察 is analysis of plated parts: even for the plating shop itself searching
+    (so the best plater is not in the list), the lab is never labelled a strong or good plater."""
+    hits = search("めっき", me=firm("藤沢鍍金"))
+    assert all("鍍金" not in h.firm.name for h in hits)
+    lab = [h for h in hits if "環境分析" in h.firm.name]
+    assert all(h.strength == "partial" for h in lab), [(h.firm.name, h.strength) for h in lab]
+    assert rank_of(hits, "寒川表面処理") < rank_of(hits, "環境分析")
 
 
 @pytest.mark.parametrize("text", ["メッキ", "鍍金"])
