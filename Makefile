@@ -43,8 +43,11 @@ db: install
 run: db
 	$(BIN)/matchmaker run --host $(HOST) --port $(PORT)
 
+# Two processes (the machine's two cores), each test file kept in one of them (module fixtures reused).
+TEST_WORKERS ?= 2
+
 test: dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Refresh the lock files after changing dependencies in pyproject.toml (or to take new releases on
 # purpose); then run `make test` from a fresh clone before committing them.
