@@ -23,7 +23,6 @@ from flask import current_app
 from .. import locality, reference
 from ..extensions import db
 from ..matching import Query
-from ..matching.analyze import analyse
 from ..models import Firm, Need
 from ..rfq.models import Invitation, Rfq
 from ..search.index import get_index
@@ -46,16 +45,8 @@ class Gaps:
 
 
 def capabilities(text: str, engine) -> list[str]:
-    """The work a text asks to be done: its concepts of the engine's capability kinds, named as such
-    (the same reading as the engine's own, from its public vocabulary, analyser and settings)."""
-    a = analyse(text, engine.vocabulary, role="demand")
-    kinds = engine.settings.capability_kinds
-    out = []
-    for cid in a.concepts:
-        c = engine.vocabulary.concepts.get(cid)
-        if c is not None and c.kind in kinds and a.evidence.get(cid, 1.0) >= 1.0:
-            out.append(cid)
-    return out
+    """The work a text asks to be done, as the engine reads a query (Engine.capabilities)."""
+    return engine.capabilities(text, role="demand")
 
 
 def supply_gaps(period: Period) -> Gaps:

@@ -612,6 +612,11 @@ class Engine:
         parts["confidence"] = conf
         return cand, np.clip(final, 0.0, 1.0), parts, state
 
+    def capabilities(self, text: str, role: str = "demand") -> list[str]:
+        """The work a text asks to be done (or, with role "supply", says it does): its concepts of the
+        capability kinds, named as such (the reading a search makes of its query)."""
+        return self._capabilities(analyse(text, self.vocabulary, role=role))
+
     def _capabilities(self, a: Analysis) -> list[str]:
         """The work the query asks to be done: its concepts of the capability kinds, named as such (not
         only as the context of another word)."""
