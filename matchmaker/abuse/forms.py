@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..formfields import no_control_chars, options
 from .models import CATEGORIES
@@ -21,7 +21,7 @@ def category_label(code: str) -> str:
 
 
 class ReportForm(FlaskForm):
-    category = SelectField(_l("What is wrong?"), validators=[DataRequired()])
+    category = SelectField(_l("What is wrong?"), validators=[DataRequired()], validate_choice=False)
     text = TextAreaField(_l("Tell the city's staff what happened"),
                          validators=[DataRequired(), Length(max=TEXT_MAX), no_control_chars])
     submit = SubmitField(_l("Report to the city's staff"))
@@ -31,8 +31,6 @@ class ReportForm(FlaskForm):
         self.category.choices = options([("", _l("Choose…"))] + [(c, category_label(c)) for c in CATEGORIES])
 
     def validate_category(self, field):
-        from wtforms.validators import ValidationError
-
         if field.data not in CATEGORIES:
             raise ValidationError(_l("Please choose what is wrong."))
 

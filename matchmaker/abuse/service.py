@@ -22,17 +22,18 @@ def open_report_of(thread: Thread, user: User) -> AbuseReport | None:
 
 
 def report(thread: Thread, user: User, category: str, text: str) -> AbuseReport:
-    """A member of one of the thread's firms reports it; the caller commits. Raises AlreadyReported
-    when this user has an open report on the thread (also when two posts race: the unique index)."""
+    """A member of one of the thread's firms reports it; the caller commits, or rolls back on
+    AlreadyReported: this user has an open report on the thread (also when two posts race: the unique
+    index)."""
     if open_report_of(thread, user) is not None:
         raise AlreadyReported
     r = AbuseReport(thread_id=thread.id, reporter_id=user.id, reporter_firm_id=user.firm_id,
                     reported_firm_id=thread.other_firm_id if user.firm_id == thread.starter_firm_id
                     else thread.starter_firm_id, category=category, text=text)
+    db.session.add(r)
     try:
-        with db.session.begin_nested():
-            db.session.add(r)
-    except sa.exc.IntegrityError:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # the same report posted twice at once: the caller rolls back
         raise AlreadyReported from None
     notify(user_id=user.id, key="abuse_report_received", link=threads.link(thread, user.firm_id),
            subject=thread.subject)

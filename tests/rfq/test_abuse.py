@@ -175,7 +175,7 @@ def test_rfq_thread_report_shows_no_amounts(client, parties, organizer):
         assert secret not in page
 
 
-def test_posted_twice_is_one_report_and_bad_input_saves_nothing(client, parties, threads):
+def test_posted_twice_is_one_report_and_bad_input_saves_nothing(client, parties, threads, monkeypatch):
     login(client, parties["buyer"].email)
     for bad in ({"category": "", "text": "x"}, {"category": "weird", "text": "x"}, {"category": "spam", "text": ""},
                 {"category": "spam", "text": "x" * 2001}, {"category": "spam", "text": "a\x00b"}):
@@ -188,6 +188,16 @@ def test_posted_twice_is_one_report_and_bad_input_saves_nothing(client, parties,
     assert "already reported" in client.get(f"/messages/{threads['reported']}/report").get_data(as_text=True)
     assert count(AbuseReport) == 1
     assert count(Notification, Notification.key == "abuse_report_received") == 1
+    from matchmaker.abuse import service
+
+    def twice_at_once():  # the check passed in both requests: the unique index keeps one
+        monkeypatch.setattr(service, "open_report_of", lambda thread, user: None)
+        with pytest.raises(service.AlreadyReported):
+            service.report(db.session.get(Thread, threads["reported"]), parties["buyer"], "spam", "x")
+        db.session.rollback()
+
+    twice_at_once()
+    assert count(AbuseReport) == 1
     login(client, "a@example.com")  # the other side may report the same thread on its own
     assert report(client, threads["reported"]).status_code == 302
     assert count(AbuseReport) == 2
