@@ -77,7 +77,9 @@ def test_staff_read_a_thread_only_once_it_is_reported(client, parties, threads, 
         parties["buyer"].firm_id, parties["firms"]["a"].id, "fraud", "open")
     assert count(Notification, Notification.user_id == parties["buyer"].id, Notification.key == "abuse_report_received") == 1
     assert count(Notification, Notification.user_id == organizer.id, Notification.key == "abuse_reported") == 1
-    assert mailbox.wait(organizer.email)
+    assert mailbox.link(organizer.email, "/admin/reports/") == f"/admin/reports/{r.id}"
+    assert "先に全額" not in mailbox.to(organizer.email)[0].body  # the mail names the firm, never the messages
+    assert any("received your report" in m.subject for m in mailbox.wait(parties["buyer"].email, count=2))  # in English
     assert count(AbuseReport) == 1
 
     login(client, organizer.email)
