@@ -72,6 +72,7 @@ def register_models() -> None:
     from .deals import models as deal_models  # noqa: F401
     from .files import models as file_models  # noqa: F401
     from .legal import models as legal_models  # noqa: F401
+    from .abuse import models as abuse_models  # noqa: F401
     from .firms import models as firm_models  # noqa: F401
     from .imports import models as import_models  # noqa: F401
     from .rfq import models as rfq_models  # noqa: F401
@@ -79,6 +80,7 @@ def register_models() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .abuse import bp as abuse_bp
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
     from .imports.routes import bp as imports_bp
@@ -112,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(files_bp, url_prefix="/files")
     app.register_blueprint(alerts_bp, url_prefix="/alerts")
     app.register_blueprint(legal_bp, url_prefix="/legal")
+    app.register_blueprint(abuse_bp)
 
     from .api import init_api
 

@@ -97,6 +97,7 @@ def default_config(instance_path: str) -> dict:
         "MATCHMAKER_RFQ_LIMIT": "20 per day",
         "MATCHMAKER_INQUIRY_LIMIT": "20 per day",
         "MATCHMAKER_MESSAGE_LIMIT": "100 per hour",
+        "MATCHMAKER_REPORT_LIMIT": "10 per day",  # abuse reports of threads to the city's staff
         # Attachments: per file, per message; a request's body may hold that many files and a little more.
         "MATCHMAKER_UPLOAD_MAX_MB": 10,
         "MATCHMAKER_UPLOAD_MAX_FILES": 5,

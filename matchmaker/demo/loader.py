@@ -121,6 +121,9 @@ def load_demo(reset: bool = False, today: date | None = None) -> DemoSummary:
         from .history import load_demo_history
 
         counts.deals += load_demo_history(today)
+        from ..abuse.demo import load_demo_report
+
+        load_demo_report()
         db.session.commit()
         return counts
     except Exception:

@@ -15,6 +15,7 @@ GROUPS = {
     "messages": _l("Messages and inquiries"),
     "deals": _l("Questions about recorded deals"),
     "fairs": _l("Trade fairs (meeting requests, pairings, schedules)"),
+    "abuse": _l("Reports of abuse (my reports; for the city's staff, new reports)"),
 }
 KEY_GROUP = {
     "rfq_received": "rfq_requests", "rfq_due_tomorrow": "rfq_requests", "rfq_expired": "rfq_requests",
@@ -24,6 +25,7 @@ KEY_GROUP = {
     "rfq_awarded": "rfq_decisions", "rfq_not_selected": "rfq_decisions",
     "message_received": "messages", "inquiry_received": "messages",
     "deal_followup": "deals",
+    "abuse_reported": "abuse", "abuse_report_received": "abuse", "abuse_report_closed": "abuse",
 }
 
 
@@ -61,6 +63,9 @@ def text(key: str, params: dict, locale: str) -> str:
         "message_received": lambda: _("New message from %(firm)s: %(subject)s.", **p),
         "inquiry_received": lambda: _("%(firm)s sent your firm an inquiry: %(subject)s.", **p),
         # deals
+        "abuse_reported": lambda: _("%(firm)s reported a conversation to the city's staff.", **p),
+        "abuse_report_received": lambda: _("The city's staff received your report about: %(subject)s.", **p),
+        "abuse_report_closed": lambda: _("The city's staff closed your report about: %(subject)s.", **p),
         "deal_followup": lambda: _("How did the order with %(firm)s go? Tell us in one click: %(subject)s.", **p),
     }
     fn = texts.get(key)

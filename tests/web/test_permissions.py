@@ -39,6 +39,7 @@ PAGES = {
     "/needs/{need}/edit": (LOGIN, 200, 403, 403, 403),
     "/offerings/{offering}/delete": (LOGIN, 200, 403, 403, 403),
     "/needs/{need}/delete": (LOGIN, 200, 403, 403, 403),
+    "/admin/reports": (LOGIN, 403, 403, 200, 200),
 }
 
 
