@@ -49,9 +49,15 @@ def test_member_cannot_change_roles(client, auth, member, other_member):
     assert db.session.get(User, other_member.id).role == "member"
 
 
-def test_deactivated_user_cannot_log_in(client, auth, admin, member):
+def test_deactivated_user_cannot_log_in(app, client, auth, admin, member):
+    from support import PASSWORD, new_client
+
+    elsewhere = new_client(app)  # the member is signed in on another device
+    assert elsewhere.post("/account/login", data={"email": member.email, "password": PASSWORD}).status_code == 302
+    assert elsewhere.get("/firms/mine").status_code == 200
     auth.login(admin.email)
     client.post(f"/admin/users/{member.id}", data={"role": "member", "active": "0"})
+    assert elsewhere.get("/firms/mine").status_code == 302  # signed out there at once
     auth.logout()
     auth.login(member.email)
     assert client.get("/firms/mine").status_code == 302

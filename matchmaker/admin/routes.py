@@ -41,6 +41,10 @@ def update_user(user_id: int):
     if role == "member" and user.firm_id is None:
         flash(_("A member must belong to a firm; this account has none."), "danger")
         return redirect(url_for("admin.users"))
+    if user.active and not active:  # a deactivated account is signed out everywhere at once
+        from ..accounts.sessions import end_all
+
+        end_all(user.id)
     user.role, user.active = role, active
     db.session.commit()
     flash(_("Account %(email)s updated.", email=user.email), "success")
