@@ -28,7 +28,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture
 def app_config():
-    return {"MATCHMAKER_API_LIMIT": "100000 per minute", "MATCHMAKER_API_TOKEN_LIMIT": "100000 per minute"}
+    return {"MATCHMAKER_API_LIMIT": "100000 per minute", "MATCHMAKER_API_TOKEN_LIMIT": "100000 per minute",
+            "MATCHMAKER_RFQ_LIMIT": "100000 per minute", "MATCHMAKER_MESSAGE_LIMIT": "100000 per minute"}
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict) -> None:
