@@ -8,6 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from .. import reference
 from ..models import EMPLOYEE_RANGES, SUPPLIER_SCOPES
+from .models import WEBHOOK_EVENTS
 
 MAX_TEXT = 4000
 MAX_LIMIT = 100
@@ -427,9 +428,13 @@ class WebhookInput(StrictSchema):
     scope = fields.String(load_default="firm", validate=validate.OneOf(["firm", "city"]),
                           metadata={"description": "`firm`: your firm's own events; `city`: every listed firm's "
                                                    "(organizers)."})
-    events = fields.List(fields.String(validate=validate.OneOf(["need.created", "offering.created"])),
+    events = fields.List(fields.String(validate=validate.OneOf(list(WEBHOOK_EVENTS))),
                          load_default=lambda: ["need.created", "offering.created"],
-                         validate=validate.Length(min=1, max=2))
+                         validate=validate.Length(min=1, max=len(WEBHOOK_EVENTS)),
+                         metadata={"description": "`need.created`, `offering.created`; for a firm's own webhook "
+                                                  "also `rfq.created` (a request your firm is invited to), "
+                                                  "`quote.submitted` (a quote on your firm's request) and "
+                                                  "`rfq.awarded` (the outcome of a request your firm quoted)."})
 
 
 class WebhookSchema(Schema):
@@ -468,7 +473,19 @@ class DeliveryPage(PageSchema):
 # ------------------------------------------------------------------ requests for quotation
 
 _ID = validate.Range(min=1, max=2**31 - 1)
-_LAST_DAY = validate.Range(max=date(9999, 12, 30), error="too far in the future")
+def _LAST_DAY(value: date) -> None:  # noqa: N802 - a validator; the last day whose next day exists
+    if value > date(9999, 12, 30):
+        raise ValidationError("too far in the future")
+
+
+def _between(low, high):
+    """A range check for decimals (marshmallow's Range would write a string bound into the document)."""
+
+    def check(value) -> None:
+        if not (low <= value <= high):
+            raise ValidationError(f"must be between {low} and {high}")
+
+    return check
 
 
 class QuoteSchema(Schema):
@@ -552,7 +569,8 @@ class RfqInput(StrictSchema):
                                metadata={"description": "Listed firms to ask (at most 10)."})
     title = fields.String(required=True, validate=[validate.Length(max=200), _line, _not_blank])
     description = Text(MAX_TEXT, multiline=True)
-    quantity = fields.Decimal(allow_none=True, places=None, as_string=True, validate=validate.Range(min=0, max=10**9))
+    quantity = fields.Decimal(allow_none=True, places=None, as_string=True, validate=_between(0, 10**9),
+                              metadata={"description": "0 to 1,000,000,000."})
     unit = Text(20)
     delivery_date = fields.Date(allow_none=True, validate=_LAST_DAY)
     delivery_place = Text(200)
@@ -561,7 +579,8 @@ class RfqInput(StrictSchema):
 
 
 class QuoteInput(StrictSchema):
-    amount = fields.Decimal(required=True, places=None, as_string=True, validate=validate.Range(min=0, max=10**13))
+    amount = fields.Decimal(required=True, places=None, as_string=True, validate=_between(0, 10**13),
+                            metadata={"description": "0 to 10,000,000,000,000."})
     currency = fields.String(load_default="JPY", validate=validate.OneOf(
         ["JPY", "USD", "EUR", "CNY", "KRW", "TWD", "THB", "VND", "SGD", "MYR", "IDR", "PHP", "INR", "GBP"]))
     price_basis = fields.String(load_default="lump_sum", validate=validate.OneOf(["lump_sum", "unit"]))

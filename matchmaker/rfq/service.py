@@ -184,7 +184,20 @@ def create(buyer_user: User, need: Need | None, suppliers: list[Firm], fields: R
         db.session.add(Thread(kind="rfq", subject=fields.title[:200], starter_firm_id=buyer.id, other_firm_id=s.id,
                               invitation_id=inv.id))
         notify(firm_id=s.id, key="rfq_received", link=link_for_supplier(rfq), firm=buyer, rfq=rfq)
+        _webhook("rfq.created", s.id, rfq, invitation_id=inv.id)
     return rfq
+
+
+def _webhook(kind: str, firm_id: int, rfq: Rfq, **extra) -> None:
+    """The firm's own webhooks hear of it (api/webhooks.py's outbox, in this transaction). Only what
+    the receiving firm may see on its page: no quote amounts to the buyer before the comparison."""
+    from ..api.webhooks import queue_for_firm
+
+    buyer = rfq.buyer
+    queue_for_firm(kind, firm_id, {
+        "rfq_id": rfq.id, "title": rfq.title, "due_date": rfq.due_date.isoformat(), "status": rfq.status,
+        "buyer": {"id": buyer.id, "name": buyer.name, "name_en": buyer.name_en, "city": buyer.city,
+                  "country": buyer.country}, **extra})
 
 
 def mark_viewed(inv: Invitation) -> None:
@@ -226,6 +239,8 @@ def submit_quote(inv: Invitation, user: User, fields: QuoteFields) -> Quote:
     db.session.flush()
     notify(firm_id=inv.rfq.buyer_firm_id, key="quote_received" if first else "quote_revised",
            link=link_for_buyer(inv.rfq), firm=inv.supplier, rfq=inv.rfq)
+    _webhook("quote.submitted", inv.rfq.buyer_firm_id, inv.rfq, invitation_id=inv.id, revision=revision,
+             supplier={"id": inv.supplier.id, "name": inv.supplier.name, "name_en": inv.supplier.name_en})
     return q
 
 
@@ -357,6 +372,9 @@ def award(rfq: Rfq, user: User, lines: list[AwardLine], keep_need_open: bool, no
                    rfq=rfq)
     if rfq.need is not None and not keep_need_open and rfq.need.status == "open":
         rfq.need.status = "fulfilled"
+    for inv in rfq.invitations:
+        if inv.status in ("awarded", "not_selected"):
+            _webhook("rfq.awarded", inv.supplier_firm_id, rfq, invitation_id=inv.id, outcome=inv.status)
     return deals
 
 

@@ -2,11 +2,13 @@
 creating, If-Match on changes, and every forbidden case as problem+json."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from matchmaker.api.models import WebhookDelivery, WebhookEndpoint
 from matchmaker.extensions import db
 from matchmaker.rfq.models import Quote, Rfq
 from matchmaker.rfq.service import today
@@ -44,7 +46,22 @@ def _etag(client, rfq_id, headers):
     return r.headers["ETag"]
 
 
-def test_request_quote_message_award(client, market):
+def _hook(client, headers, events):
+    r = client.post("/api/v1/webhooks", json={"url": "https://hooks.example.com/in", "events": events},
+                    headers=headers)
+    assert r.status_code == 201, r.get_json()
+
+
+def _events() -> list[tuple[int, str, dict]]:
+    db.session.expire_all()
+    rows = db.session.execute(sa.select(WebhookEndpoint.firm_id, WebhookDelivery.event, WebhookDelivery.payload)
+                              .join(WebhookEndpoint).order_by(WebhookDelivery.id)).all()
+    return [(firm_id, event, json.loads(payload)["data"]) for firm_id, event, payload in rows]
+
+
+def test_request_quote_message_award(client, market, member):
+    _hook(client, market["a"], ["rfq.created", "rfq.awarded"])
+    _hook(client, market["buyer"], ["quote.submitted", "need.created"])
     key = {"Idempotency-Key": "rfq-1"}
     r = client.post("/api/v1/rfqs", json=_body(market), headers={**market["buyer"], **key})
     assert r.status_code == 201 and r.headers["Location"].endswith(f"/api/v1/rfqs/{r.get_json()['id']}")
@@ -101,6 +118,15 @@ def test_request_quote_message_award(client, market):
     assert r.status_code == 409 and r.mimetype == "application/problem+json"  # already decided
     assert client.get("/api/v1/rfqs", query_string={"box": "received"}, headers=market["a"]).get_json()["items"][0][
         "status"] == "awarded"
+    # webhooks: each firm's own endpoint, only the events it asked for, nothing the page would hide
+    a_id = market["firms"]["a"].id
+    got = [(firm_id, event) for firm_id, event, _data in _events()]
+    assert got == [(a_id, "rfq.created"), (member.firm_id, "quote.submitted"), (member.firm_id, "quote.submitted"),
+                   (a_id, "rfq.awarded")]
+    data = {event: d for _f, event, d in _events()}
+    assert data["rfq.created"]["rfq_id"] == rfq["id"] and data["rfq.created"]["buyer"]["id"] == member.firm_id
+    assert "amount" not in json.dumps(data["quote.submitted"]) and data["quote.submitted"]["revision"] == 2
+    assert data["rfq.awarded"]["outcome"] == "awarded"
 
 
 def test_forbidden_cases(client, market, make, member, bearer):
@@ -144,6 +170,9 @@ def test_forbidden_cases(client, market, make, member, bearer):
                     headers=market["buyer"])
     assert r.status_code == 422 and r.mimetype == "application/problem+json"
     assert db.session.scalar(sa.select(sa.func.count(Rfq.id))) == 1
+    r = client.post("/api/v1/webhooks", json={"url": "https://hooks.example.com/in", "scope": "city",
+                                              "events": ["rfq.created"]}, headers=market["buyer"])
+    assert r.status_code == 403  # city-wide webhooks: organizers only, and never RFQ events
 
 
 def test_no_quote_after_the_due_date(client, market):
