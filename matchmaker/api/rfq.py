@@ -208,7 +208,12 @@ def rfq(_args, rfq_id: int):
 @blp.response(201, RfqSchema, headers=LOCATION)
 @blp.alt_response(200, schema=RfqSchema, description="Already created with this Idempotency-Key.")
 @blp.alt_response(429, description="Too many requests for quotation from your firm today.")
-@blp.doc(security=BEARER, parameters=[IDEMPOTENCY_PARAM])
+@blp.doc(security=BEARER, parameters=[IDEMPOTENCY_PARAM], responses={201: {"links": {
+    "GetRfq": {"operationRef": "#/paths/~1api~1v1~1rfqs~1{rfq_id}/get",
+               "parameters": {"rfq_id": "$response.body#/id"}},
+    "CancelRfq": {"operationRef": "#/paths/~1api~1v1~1rfqs~1{rfq_id}~1cancel/post",
+                  "parameters": {"rfq_id": "$response.body#/id", "header.If-Match": "$response.header.ETag"}},
+}}})
 def create_rfq(data):
     """Send a request for quotation to up to 10 listed suppliers, free or from one of your open needs."""
     firm, user = _member()
