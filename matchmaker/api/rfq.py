@@ -11,6 +11,7 @@ without, 412 when it changed since it was read), so a retried or a stale change 
 from __future__ import annotations
 
 from flask import current_app, request, url_for
+from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
 
 from ..extensions import db, limiter
@@ -327,10 +328,13 @@ def quote_rfq(data, rfq_id: int):
                          data.get("valid_until"), (data.get("notes") or "").strip())
     try:
         service.submit_quote(inv, user, fields)
+        db.session.commit()
     except RfqError as e:
         db.session.rollback()
         raise _refused(e) from None
-    db.session.commit()
+    except IntegrityError:  # another revision with the same number won meanwhile (two at once)
+        db.session.rollback()
+        raise problem(412, _("The request has changed since you read it; read it again.")) from None
     return _answer(rfq, firm.id)
 
 

@@ -31,6 +31,9 @@ def test_indicators_are_the_commands_figures(client, organizer, member, bearer, 
     assert r.status_code == 422 and r.mimetype == "application/problem+json"
     assert client.get("/api/v1/indicators", headers=bearer(member, scopes=("read", "write"))).status_code == 403
     assert client.get("/api/v1/indicators", headers=bearer(organizer, scopes=("read",))).status_code == 403
+    r = client.post("/api/v1/webhooks", json={"url": "https://hooks.example.com/in", "scope": "city",
+                                              "events": ["need.created", "rfq.created"]}, headers=h)
+    assert r.status_code == 422 and "json.events" in r.get_json()["errors"]  # RFQ events are a firm's own
 
 
 def test_import_dry_run_then_real(client, organizer, member, bearer):
