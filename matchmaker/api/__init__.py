@@ -48,7 +48,7 @@ SECURITY = {"bearerAuth": {"type": "http", "scheme": "bearer",
 
 
 def init_api(app: Flask) -> None:
-    from . import docs, organizer, read, webhook_routes, write  # noqa: F401 - operations register on the blueprint
+    from . import city, docs, organizer, read, rfq, webhook_routes, write  # noqa: F401 - operations register on the blueprint
     from .blueprint import blp
 
     api = MatchmakerApi(app, spec_kwargs={

@@ -30,6 +30,7 @@ blp = _Blueprint("api", __name__, url_prefix="/api/v1",
 csrf.exempt(blp)
 
 MAX_BODY = 64 * 1024
+UPLOADS = {"api.import_firms"}  # operations that take a file (multipart/form-data)
 
 
 def _limit() -> str:
@@ -46,10 +47,15 @@ limiter.shared_limit(_limit, scope="api-v1", key_func=auth.rate_key)(blp)
 @blp.before_request
 def _check_request() -> None:
     if request.method in ("POST", "PUT", "PATCH"):
-        if (request.content_length or 0) > MAX_BODY:
-            raise problem(413, _("The body may be at most %(size)s bytes.", size=MAX_BODY))
-        if request.content_length and request.mimetype != "application/json":
-            raise problem(415, _("Send the body as application/json."))
+        limit, media = MAX_BODY, "application/json"
+        if request.endpoint in UPLOADS:  # a file: a multipart body, as large as the upload allows
+            from ..imports import max_bytes
+
+            limit, media = max_bytes() + MAX_BODY, "multipart/form-data"
+        if (request.content_length or 0) > limit:
+            raise problem(413, _("The body may be at most %(size)s bytes.", size=limit))
+        if request.content_length and request.mimetype != media:
+            raise problem(415, _("Send the body as %(media)s.", media=media))
     auth.identify()
     if g.get("api_auth_error"):
         raise problem(401, g.api_auth_error)

@@ -40,13 +40,15 @@ class ApiToken(db.Model):
         return scope in self.scope_list
 
 
-WEBHOOK_EVENTS = ("need.created", "offering.created")
+WEBHOOK_EVENTS = ("need.created", "offering.created", "rfq.created", "quote.submitted", "rfq.awarded")
+RFQ_EVENTS = ("rfq.created", "quote.submitted", "rfq.awarded")  # a firm's own, never the city's
 DELIVERY_STATUSES = ("pending", "sent", "failed")
 
 
 class WebhookEndpoint(db.Model):
-    """A URL that receives signed events: a firm's own (its new needs and offerings), or, registered by
-    an organizer, the city's (every listed firm's)."""
+    """A URL that receives signed events: a firm's own (its new needs and offerings; the requests for
+    quotation it receives, the quotes it gets, the awards), or, registered by an organizer, the
+    city's (every listed firm's new needs and offerings)."""
 
     __tablename__ = "webhook_endpoints"
 

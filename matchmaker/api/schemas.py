@@ -2,10 +2,13 @@
 serialises responses through them and writes the OpenAPI document from them: one source."""
 from __future__ import annotations
 
+from datetime import date
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
 from .. import reference
 from ..models import EMPLOYEE_RANGES, SUPPLIER_SCOPES
+from .models import WEBHOOK_EVENTS
 
 MAX_TEXT = 4000
 MAX_LIMIT = 100
@@ -425,9 +428,13 @@ class WebhookInput(StrictSchema):
     scope = fields.String(load_default="firm", validate=validate.OneOf(["firm", "city"]),
                           metadata={"description": "`firm`: your firm's own events; `city`: every listed firm's "
                                                    "(organizers)."})
-    events = fields.List(fields.String(validate=validate.OneOf(["need.created", "offering.created"])),
+    events = fields.List(fields.String(validate=validate.OneOf(list(WEBHOOK_EVENTS))),
                          load_default=lambda: ["need.created", "offering.created"],
-                         validate=validate.Length(min=1, max=2))
+                         validate=validate.Length(min=1, max=len(WEBHOOK_EVENTS)),
+                         metadata={"description": "`need.created`, `offering.created`; for a firm's own webhook "
+                                                  "also `rfq.created` (a request your firm is invited to), "
+                                                  "`quote.submitted` (a quote on your firm's request) and "
+                                                  "`rfq.awarded` (the outcome of a request your firm quoted)."})
 
 
 class WebhookSchema(Schema):
@@ -461,3 +468,150 @@ class DeliverySchema(Schema):
 
 class DeliveryPage(PageSchema):
     items = fields.List(fields.Nested(DeliverySchema), required=True)
+
+
+# ------------------------------------------------------------------ requests for quotation
+
+_ID = validate.Range(min=1, max=2**31 - 1)
+def _LAST_DAY(value: date) -> None:  # noqa: N802 - a validator; the last day whose next day exists
+    if value > date(9999, 12, 30):
+        raise ValidationError("too far in the future")
+
+
+def _between(low, high):
+    """A range check for decimals (marshmallow's Range would write a string bound into the document)."""
+
+    def check(value) -> None:
+        if not (low <= value <= high):
+            raise ValidationError(f"must be between {low} and {high}")
+
+    return check
+
+
+class QuoteSchema(Schema):
+    revision = fields.Integer(required=True, metadata={"description": "1 for the first quote; each revision adds one."})
+    amount = fields.Decimal(required=True, as_string=True)
+    currency = fields.String(required=True)
+    price_basis = fields.String(required=True, metadata={"enum": ["lump_sum", "unit"]})
+    lead_time_days = fields.Integer(required=True, allow_none=True)
+    valid_until = fields.Date(required=True, allow_none=True)
+    notes = fields.String(required=True)
+    created_at = fields.DateTime(required=True, format="iso")
+
+
+class RfqMessageSchema(Schema):
+    id = fields.Integer(required=True)
+    firm_id = fields.Integer(required=True, metadata={"description": "The firm that wrote it (buyer or supplier)."})
+    body = fields.String(required=True)
+    created_at = fields.DateTime(required=True, format="iso")
+
+
+class InvitationSchema(Schema):
+    id = fields.Integer(required=True)
+    supplier = fields.Nested(FirmSummarySchema, required=True)
+    status = fields.String(required=True, metadata={"enum": ["invited", "quoted", "declined", "expired", "awarded",
+                                                             "not_selected"]})
+    decline_reason = fields.String(required=True)
+    decline_note = fields.String(required=True)
+    not_selected_note = fields.String(required=True)
+    answered_at = fields.DateTime(required=True, allow_none=True, format="iso")
+    quote = fields.Nested(QuoteSchema, required=True, allow_none=True,
+                          metadata={"description": "The current quote. The buyer sees quotes once they can be "
+                                                   "compared (every supplier answered or the due date passed)."})
+    messages = fields.List(fields.Nested(RfqMessageSchema), required=True,
+                           metadata={"description": "The thread between the buyer and this supplier."})
+
+
+class RfqSchema(Schema):
+    id = fields.Integer(required=True)
+    role = fields.String(required=True, metadata={"enum": ["buyer", "supplier"],
+                                                  "description": "Your firm's part in the request."})
+    buyer = fields.Nested(FirmSummarySchema, required=True)
+    need_id = fields.Integer(required=True, allow_none=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    quantity = fields.Decimal(required=True, allow_none=True, as_string=True)
+    unit = fields.String(required=True)
+    delivery_date = fields.Date(required=True, allow_none=True)
+    delivery_place = fields.String(required=True)
+    due_date = fields.Date(required=True, metadata={"description": "Quotes until the end of this day (Japan time)."})
+    message = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["open", "closed", "awarded", "cancelled"]})
+    comparable = fields.Boolean(required=True)
+    close_reason = fields.String(required=True)
+    created_at = fields.DateTime(required=True, format="iso")
+    closed_at = fields.DateTime(required=True, allow_none=True, format="iso")
+    decided_at = fields.DateTime(required=True, allow_none=True, format="iso")
+    invitations = fields.List(fields.Nested(InvitationSchema), required=True,
+                              metadata={"description": "Every invited supplier for the buyer; your own "
+                                                       "invitation only for a supplier."})
+
+
+class RfqPage(PageSchema):
+    items = fields.List(fields.Nested(RfqSchema), required=True)
+
+
+class RfqArgs(PageArgs):
+    box = fields.String(load_default="sent", validate=validate.OneOf(["sent", "received"]),
+                        metadata={"description": "`sent`: your firm's requests; `received`: those it was invited to."})
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("may not be empty")
+
+
+class RfqInput(StrictSchema):
+    need_id = fields.Integer(allow_none=True, validate=_ID,
+                             metadata={"description": "One of your firm's open needs (optional)."})
+    supplier_ids = fields.List(fields.Integer(validate=_ID), required=True,
+                               validate=validate.Length(min=1, max=10),
+                               metadata={"description": "Listed firms to ask (at most 10)."})
+    title = fields.String(required=True, validate=[validate.Length(max=200), _line, _not_blank])
+    description = Text(MAX_TEXT, multiline=True)
+    quantity = fields.Decimal(allow_none=True, places=None, as_string=True, validate=_between(0, 10**9),
+                              metadata={"description": "0 to 1,000,000,000."})
+    unit = Text(20)
+    delivery_date = fields.Date(allow_none=True, validate=_LAST_DAY)
+    delivery_place = Text(200)
+    due_date = fields.Date(required=True, validate=_LAST_DAY)
+    message = Text(MAX_TEXT, multiline=True)
+
+
+class QuoteInput(StrictSchema):
+    amount = fields.Decimal(required=True, places=None, as_string=True, validate=_between(0, 10**13),
+                            metadata={"description": "0 to 10,000,000,000,000."})
+    currency = fields.String(load_default="JPY", validate=validate.OneOf(
+        ["JPY", "USD", "EUR", "CNY", "KRW", "TWD", "THB", "VND", "SGD", "MYR", "IDR", "PHP", "INR", "GBP"]))
+    price_basis = fields.String(load_default="lump_sum", validate=validate.OneOf(["lump_sum", "unit"]))
+    lead_time_days = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=3650))
+    valid_until = fields.Date(allow_none=True, validate=_LAST_DAY)
+    notes = Text(MAX_TEXT, multiline=True)
+
+
+class DeclineInput(StrictSchema):
+    reason = fields.String(required=True, validate=validate.OneOf(
+        ["not_our_field", "no_capacity", "quantity_too_small", "quantity_too_large", "delivery_date", "other"]))
+    note = Text(2000, multiline=True, metadata={"description": "Required with reason `other`."})
+
+
+class CancelInput(StrictSchema):
+    reason = fields.String(required=True, validate=validate.OneOf(
+        ["prices_too_high", "no_suitable_quote", "need_changed", "bought_elsewhere", "other"]))
+    note = Text(2000, multiline=True)
+
+
+class AwardPick(StrictSchema):
+    invitation_id = fields.Integer(required=True, validate=_ID)
+    amount_jpy = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=10**15 - 1),
+                                metadata={"description": "The awarded amount in yen (default: the quote's)."})
+
+
+class AwardInput(StrictSchema):
+    awards = fields.List(fields.Nested(AwardPick), required=True, validate=validate.Length(min=1, max=10))
+    keep_need_open = fields.Boolean(load_default=False)
+    note = Text(2000, multiline=True, metadata={"description": "A word to the suppliers not selected."})
+
+
+class RfqMessageInput(StrictSchema):
+    body = fields.String(required=True, validate=[validate.Length(max=MAX_TEXT), _no_control, _not_blank])

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from . import auth, paging, webhooks
 from .blueprint import blp
-from .models import WebhookDelivery, WebhookEndpoint
+from .models import RFQ_EVENTS, WebhookDelivery, WebhookEndpoint
 from .present import _zoned
 from .problems import problem
 from .read import BEARER, load
@@ -66,6 +66,9 @@ def create_webhook(data):
     if data["scope"] == "city":
         if not (auth.has_scope("organizer") and user.is_organizer):
             raise problem(403, _("Only organizers may do this."))
+        if set(data["events"]) & set(RFQ_EVENTS):
+            raise problem(422, _("Invalid input"), errors={
+                "json.events": [_("Events of requests for quotation go to the firms' own webhooks only.")]})
         firm_id = None
     else:
         if not auth.has_scope("write"):

@@ -1,4 +1,5 @@
-"""Outgoing webhooks: signed JSON events for new needs and offerings, through an outbox.
+"""Outgoing webhooks: signed JSON events for new needs and offerings, and a firm's own events of
+requests for quotation (rfq/service.py calls :func:`queue_for_firm`), through an outbox.
 
 A SQLAlchemy ``after_flush`` hook (as search/changes.py does for the change log) queues one
 delivery row per interested endpoint in the same transaction as the new listing, whoever made it
@@ -122,6 +123,23 @@ def _after_flush(session: so.Session, flush_context) -> None:
                              "next_attempt_at": now, "last_error": "", "created_at": now})
     if rows:
         conn.execute(sa.insert(WebhookDelivery), rows)
+
+
+def queue_for_firm(kind: str, firm_id: int, data: dict) -> int:
+    """A private event (a request for quotation's) for one firm's own endpoints that want it, in the
+    current transaction: queued with the change that caused it, rolled back with it. City-wide
+    endpoints never receive these. Returns how many deliveries were queued."""
+    endpoints = db.session.execute(sa.select(WebhookEndpoint.id, WebhookEndpoint.events)
+                                   .where(WebhookEndpoint.firm_id == firm_id)).all()
+    wanted = [ep.id for ep in endpoints if kind in ep.events.split()]
+    if not wanted:
+        return 0
+    now = utcnow()
+    body = json.dumps({"type": kind, "created_at": now.isoformat(), "data": data}, ensure_ascii=False, default=str)
+    db.session.execute(sa.insert(WebhookDelivery), [
+        {"endpoint_id": ep_id, "event": kind, "payload": body, "status": "pending", "attempts": 0,
+         "next_attempt_at": now, "last_error": "", "created_at": now} for ep_id in wanted])
+    return len(wanted)
 
 
 def install() -> None:

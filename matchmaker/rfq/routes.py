@@ -16,14 +16,13 @@ from ..files.checks import ACCEPT, UploadError
 from ..files.service import attach, uploaded, validate
 from ..formfields import page_number, parse_id
 from ..forms import EmptyForm
-from ..models import Need
 from ..security import firm_required, get_or_404, verified_required
 from ..threads import service as threads
 from . import service
 from .forms import (CURRENCIES, AwardForm, CancelForm, DeclineForm, MessageForm, QuoteForm, RatesForm, RfqForm,
                     cancel_reason_label, decline_reason_label)
 from .models import MAX_SUPPLIERS, Invitation, Rfq
-from .service import AwardLine, QuoteFields, RfqError, RfqFields
+from .service import QuoteFields, RfqError, RfqFields
 
 bp = Blueprint("rfq", __name__)
 
@@ -41,30 +40,18 @@ def _message_limit() -> str:
 
 
 def _error_text(code: str) -> str:
-    return {
-        "no_suppliers": _("Choose at least one supplier."),
-        "too_many_suppliers": _("A request can go to at most %(n)d suppliers.", n=MAX_SUPPLIERS),
-        "due_in_past": _("The due date may not be in the past."),
-        "closed": _("This request no longer takes quotes."),
-        "already_answered": _("Your firm has already answered this request."),
-        "valid_until_past": _("The quote cannot be valid until a day in the past."),
-        "not_yet": _("Quotes can be compared once every supplier has answered or the due date has passed."),
-        "no_award": _("Choose at least one quote to award."),
-        "not_quoted": _("Only suppliers that sent a quote can be awarded."),
-        "already_decided": _("This request has already been decided."),
-    }.get(code, code)
+    return service.error_text(code)
 
 
 def _as_buyer(rfq_id: int) -> Rfq:
-    rfq = get_or_404(Rfq, rfq_id)
-    if current_user.firm_id != rfq.buyer_firm_id:
+    rfq = service.as_buyer(rfq_id, current_user.firm_id)
+    if rfq is None:
         abort(404)
     return rfq
 
 
 def _as_supplier(rfq_id: int) -> Invitation:
-    rfq = get_or_404(Rfq, rfq_id)
-    inv = next((i for i in rfq.invitations if i.supplier_firm_id == current_user.firm_id), None)
+    inv = service.as_supplier(rfq_id, current_user.firm_id)
     if inv is None:
         abort(404)
     return inv
@@ -107,8 +94,8 @@ def new():
     need = None
     need_id = parse_id(request.values.get("need"))
     if need_id is not None:
-        need = db.session.get(Need, need_id)
-        if need is None or need.firm_id != current_user.firm_id or not need.is_open:
+        need = service.own_open_need(need_id, current_user.firm_id)
+        if need is None:
             abort(404)
     suppliers = service.invitable(current_user.firm, _ids("supplier"))
     form = RfqForm()
@@ -229,12 +216,8 @@ def award(rfq_id: int):
     if not form.validate_on_submit():
         flash(_("Please check the form."), "danger")
         return redirect(url_for("rfq.view", rfq_id=rfq.id))
-    by_id = {i.id: i for i in rfq.invitations}
-    lines = []
+    picks = []
     for inv_id in _ids("invitation"):
-        inv = by_id.get(inv_id)
-        if inv is None:
-            abort(400)
         raw = (request.form.get(f"amount_{inv_id}") or "").strip().replace(",", "")
         amount = None
         if raw:
@@ -242,7 +225,10 @@ def award(rfq_id: int):
                 flash(_("Enter the awarded amount in whole yen."), "danger")
                 return redirect(url_for("rfq.view", rfq_id=rfq.id))
             amount = int(raw)
-        lines.append(AwardLine(inv, amount))
+        picks.append((inv_id, amount))
+    lines = service.award_lines(rfq, picks)
+    if lines is None:
+        abort(400)
     try:
         deals = service.award(rfq, current_user, lines, form.keep_need_open.data, (form.note.data or "").strip())
     except RfqError as e:
@@ -365,13 +351,16 @@ def decline(rfq_id: int):
 @limiter.limit(_message_limit, key_func=_per_firm)
 def message(rfq_id: int, invitation_id: int):
     rfq = get_or_404(Rfq, rfq_id)
-    inv = next((i for i in rfq.invitations if i.id == invitation_id), None)
-    if inv is None or current_user.firm_id not in (rfq.buyer_firm_id, inv.supplier_firm_id):
+    try:
+        thread, closed = service.message_thread(rfq, invitation_id, current_user.firm_id), None
+    except RfqError as e:
+        thread, closed = None, e
+    if thread is None and closed is None:
         abort(404)
-    back = (url_for("rfq.view", rfq_id=rfq.id) + f"#supplier-{inv.id}" if current_user.firm_id == rfq.buyer_firm_id
-            else url_for("rfq.invitation", rfq_id=rfq.id) + "#messages")
-    if rfq.is_decided and inv.status not in ("awarded",):
-        flash(_("This request is decided; write to the firm with an inquiry instead."), "warning")
+    back = (url_for("rfq.view", rfq_id=rfq.id) + f"#supplier-{invitation_id}"
+            if current_user.firm_id == rfq.buyer_firm_id else url_for("rfq.invitation", rfq_id=rfq.id) + "#messages")
+    if closed is not None:
+        flash(_error_text(str(closed)), "warning")
         return redirect(back)
     form = MessageForm()
     if not form.validate_on_submit():
@@ -384,7 +373,6 @@ def message(rfq_id: int, invitation_id: int):
         return redirect(back)
     if form.submission.data and idempotency.already_done(form.submission.data, current_user.id) is not None:
         return redirect(back)
-    thread = service.thread_of(inv)
     m = threads.post(thread, current_user, form.body.data.strip())
     attach(files, current_user.firm_id, message_id=m.id)
     if form.submission.data:

@@ -17,14 +17,72 @@ from .. import locality
 from ..deals.service import record_rfq_deal
 from ..extensions import db
 from ..fairs.slots import fair_tz
+from ..formfields import parse_id
 from ..models import Firm, Need, User, utcnow
 from ..notifications import notify
 from ..threads.models import Thread
-from .models import MAX_SUPPLIERS, Invitation, Quote, Rfq
+from .models import CANCEL_REASONS, DECLINE_REASONS, MAX_SUPPLIERS, Invitation, Quote, Rfq
 
 
 class RfqError(ValueError):
-    """A rule of the request was not met; the message is for the user."""
+    """A rule of the request was not met; str() is a code, :func:`error_text` the user's sentence."""
+
+
+def error_text(code: str) -> str:
+    """The sentence for an RfqError's code, in the request's language (the pages flash it, the API
+    sends it as the problem's detail)."""
+    from flask_babel import gettext as _
+
+    return {
+        "no_suppliers": _("Choose at least one supplier."),
+        "too_many_suppliers": _("A request can go to at most %(n)d suppliers.", n=MAX_SUPPLIERS),
+        "due_in_past": _("The due date may not be in the past."),
+        "delivery_before_due": _("The delivery date may not be before the due date of the quotes."),
+        "closed": _("This request no longer takes quotes."),
+        "already_answered": _("Your firm has already answered this request."),
+        "valid_until_past": _("The quote cannot be valid until a day in the past."),
+        "not_yet": _("Quotes can be compared once every supplier has answered or the due date has passed."),
+        "no_award": _("Choose at least one quote to award."),
+        "not_quoted": _("Only suppliers that sent a quote can be awarded."),
+        "already_decided": _("This request has already been decided."),
+        "thread_closed": _("This request is decided; write to the firm with an inquiry instead."),
+        "reason_needed": _("Please say why."),
+        "bad_reason": _("Not a valid choice."),
+    }.get(code, code)
+
+
+# ------------------------------------------------------------------ who sees what
+
+
+def as_buyer(rfq_id: int, firm_id: int | None) -> Rfq | None:
+    """The request if `firm_id` sent it; None otherwise (the caller answers 404: it does not exist for them)."""
+    rfq = db.session.get(Rfq, rfq_id) if parse_id(rfq_id) else None
+    return rfq if rfq is not None and firm_id is not None and rfq.buyer_firm_id == firm_id else None
+
+
+def as_supplier(rfq_id: int, firm_id: int | None) -> Invitation | None:
+    """`firm_id`'s invitation to the request, if it was invited; None otherwise."""
+    rfq = db.session.get(Rfq, rfq_id) if parse_id(rfq_id) else None
+    if rfq is None or firm_id is None:
+        return None
+    return next((i for i in rfq.invitations if i.supplier_firm_id == firm_id), None)
+
+
+def own_open_need(need_id: int, firm_id: int) -> Need | None:
+    """A request may start from one of the buyer's own open needs only."""
+    need = db.session.get(Need, need_id) if parse_id(need_id) else None
+    return need if need is not None and need.firm_id == firm_id and need.is_open else None
+
+
+def message_thread(rfq: Rfq, invitation_id: int, firm_id: int) -> Thread | None:
+    """The thread between the buyer and one invited supplier, for either of them (None for anyone
+    else); once the request is decided only the awarded supplier's thread stays open (RfqError)."""
+    inv = next((i for i in rfq.invitations if i.id == invitation_id), None)
+    if inv is None or firm_id not in (rfq.buyer_firm_id, inv.supplier_firm_id):
+        return None
+    if rfq.is_decided and inv.status not in ("awarded",):
+        raise RfqError("thread_closed")
+    return thread_of(inv)
 
 
 def today() -> date:
@@ -110,6 +168,8 @@ def create(buyer_user: User, need: Need | None, suppliers: list[Firm], fields: R
         raise RfqError("too_many_suppliers")
     if fields.due_date < today():
         raise RfqError("due_in_past")
+    if fields.delivery_date is not None and fields.delivery_date < fields.due_date:
+        raise RfqError("delivery_before_due")
     strengths = strengths_for(need, f"{fields.title}\n{fields.description}", buyer, [s.id for s in suppliers])
     rfq = Rfq(buyer_firm_id=buyer.id, need_id=need.id if need else None, created_by_id=buyer_user.id,
               title=fields.title, description=fields.description, quantity=fields.quantity, unit=fields.unit,
@@ -124,7 +184,20 @@ def create(buyer_user: User, need: Need | None, suppliers: list[Firm], fields: R
         db.session.add(Thread(kind="rfq", subject=fields.title[:200], starter_firm_id=buyer.id, other_firm_id=s.id,
                               invitation_id=inv.id))
         notify(firm_id=s.id, key="rfq_received", link=link_for_supplier(rfq), firm=buyer, rfq=rfq)
+        _webhook("rfq.created", s.id, rfq, invitation_id=inv.id)
     return rfq
+
+
+def _webhook(kind: str, firm_id: int, rfq: Rfq, **extra) -> None:
+    """The firm's own webhooks hear of it (api/webhooks.py's outbox, in this transaction). Only what
+    the receiving firm may see on its page: no quote amounts to the buyer before the comparison."""
+    from ..api.webhooks import queue_for_firm
+
+    buyer = rfq.buyer
+    queue_for_firm(kind, firm_id, {
+        "rfq_id": rfq.id, "title": rfq.title, "due_date": rfq.due_date.isoformat(), "status": rfq.status,
+        "buyer": {"id": buyer.id, "name": buyer.name, "name_en": buyer.name_en, "city": buyer.city,
+                  "country": buyer.country}, **extra})
 
 
 def mark_viewed(inv: Invitation) -> None:
@@ -166,10 +239,16 @@ def submit_quote(inv: Invitation, user: User, fields: QuoteFields) -> Quote:
     db.session.flush()
     notify(firm_id=inv.rfq.buyer_firm_id, key="quote_received" if first else "quote_revised",
            link=link_for_buyer(inv.rfq), firm=inv.supplier, rfq=inv.rfq)
+    _webhook("quote.submitted", inv.rfq.buyer_firm_id, inv.rfq, invitation_id=inv.id, revision=revision,
+             supplier={"id": inv.supplier.id, "name": inv.supplier.name, "name_en": inv.supplier.name_en})
     return q
 
 
 def decline(inv: Invitation, user: User, reason: str, note: str) -> None:
+    if reason not in DECLINE_REASONS:
+        raise RfqError("bad_reason")
+    if reason == "other" and not note:
+        raise RfqError("reason_needed")
     _answerable(inv)
     inv.status, inv.answered_at = "declined", utcnow()
     inv.decline_reason, inv.decline_note = reason, note
@@ -255,6 +334,15 @@ class AwardLine:
     amount_jpy: int | None  # what was awarded in yen (default: the quote converted)
 
 
+def award_lines(rfq: Rfq, picks: list[tuple[int, int | None]]) -> list[AwardLine] | None:
+    """(invitation id, awarded yen or None) as award lines; None when an id is not one of this
+    request's invitations (a forged form: the caller answers 400)."""
+    by_id = {i.id: i for i in rfq.invitations}
+    if any(inv_id not in by_id for inv_id, _amount in picks):
+        return None
+    return [AwardLine(by_id[inv_id], amount) for inv_id, amount in picks]
+
+
 def award(rfq: Rfq, user: User, lines: list[AwardLine], keep_need_open: bool, note_to_others: str) -> list:
     """Award one supplier or several (a split order); every award writes a deal; the others are told they
     were not selected; the need is fulfilled unless the buyer keeps it open."""
@@ -284,11 +372,16 @@ def award(rfq: Rfq, user: User, lines: list[AwardLine], keep_need_open: bool, no
                    rfq=rfq)
     if rfq.need is not None and not keep_need_open and rfq.need.status == "open":
         rfq.need.status = "fulfilled"
+    for inv in rfq.invitations:
+        if inv.status in ("awarded", "not_selected"):
+            _webhook("rfq.awarded", inv.supplier_firm_id, rfq, invitation_id=inv.id, outcome=inv.status)
     return deals
 
 
 def cancel(rfq: Rfq, user: User, reason: str, note: str) -> None:
     """Close the request without an award; every supplier still in it is told."""
+    if reason not in CANCEL_REASONS:
+        raise RfqError("bad_reason")
     _decide(rfq, "cancelled", utcnow())
     rfq.close_reason, rfq.close_note = reason, note
     for inv in rfq.invitations:

@@ -28,7 +28,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture
 def app_config():
-    return {"MATCHMAKER_API_LIMIT": "100000 per minute", "MATCHMAKER_API_TOKEN_LIMIT": "100000 per minute"}
+    return {"MATCHMAKER_API_LIMIT": "100000 per minute", "MATCHMAKER_API_TOKEN_LIMIT": "100000 per minute",
+            "MATCHMAKER_RFQ_LIMIT": "100000 per minute", "MATCHMAKER_MESSAGE_LIMIT": "100000 per minute"}
 
 
 def _fuzz(operation, mode: GenerationMode, headers: dict) -> None:
@@ -44,17 +45,33 @@ def _fuzz(operation, mode: GenerationMode, headers: dict) -> None:
     run()
 
 
+def _rfqs(make, member) -> None:
+    """A request the member's firm sent and one it received, so the RFQ operations answer with data."""
+    from datetime import timedelta
+
+    from matchmaker.rfq import service
+
+    supplier = make.firm(name="辻堂メッキ工業")
+    other = make.user(firm=supplier, email="supplier@example.com")
+    fields = service.RfqFields("無電解ニッケルめっき", "A5052 200個", None, "", None, "", service.today() + timedelta(days=7),
+                               "")
+    service.create(member, None, [supplier], fields)
+    service.create(other, None, [member.firm], fields)
+    db.session.commit()
+
+
 def test_every_operation_keeps_its_contract(app, backend, make, member, bearer):
     if backend != "sqlite":
         pytest.skip("the contract does not depend on the database; fuzzed once, on SQLite")
     firm = member.firm
     make.offering(firm)
     make.need(firm)
+    _rfqs(make, member)
     token = bearer(member, scopes=("read", "write"))
     db.session.close()  # no transaction of the test's own left open while the requests write
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 20
+    assert len(operations) >= 30
     for operation in operations:
         # Valid input anonymously and with the token; invalid input with the token (anonymous
         # writes stop at the 401 before their input is read).
@@ -63,12 +80,13 @@ def test_every_operation_keeps_its_contract(app, backend, make, member, bearer):
             _fuzz(operation, mode, headers)
 
 
-def test_stateful_links_keep_the_contract(app, backend, member, bearer):
+def test_stateful_links_keep_the_contract(app, backend, make, member, bearer):
     """Sequences that follow the document's links (create, then read, update, delete what was
     created, with its ETag) keep the same contract."""
     if backend != "sqlite":
         pytest.skip("the contract does not depend on the database; fuzzed once, on SQLite")
     token = bearer(member, scopes=("read", "write"))
+    make.firm(name="辻堂メッキ工業")  # a supplier the stateful run's requests for quotation may find
     db.session.close()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     machine = schema.as_state_machine()
