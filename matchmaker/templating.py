@@ -77,7 +77,12 @@ def init_templating(app) -> None:
 
         cache = g.setdefault("firm_logos", {})
         if firm.id not in cache:
-            preload_logos([firm])
+            # every firm the page has loaded so far, in one query (no query per card on any page)
+            from .extensions import db
+            from .models import Firm
+
+            loaded = [o.id for o in db.session.identity_map.values() if isinstance(o, Firm) and o.id not in cache]
+            preload_logos([firm.id, *loaded])
         row = cache[firm.id]
         if row is None or firm.deleted_at is not None:
             return Markup("")

@@ -8,6 +8,8 @@ all about as well as the specialists (see ``Proposal.needs_team``).
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -128,20 +130,53 @@ class PartnerNeed:
 PARTNER_POOL = 6
 
 
+_partner_cache: OrderedDict[tuple, list[tuple[int, list[str], list[tuple[int, list[str]]]]]] = OrderedDict()
+_partner_lock = threading.Lock()
+PARTNER_CACHE_SIZE = 2048  # firms' lists kept per process (a few ids and part names each)
+
+
 def partner_needs_for_firm(firm: Firm, top: int = 3, pool: int = PARTNER_POOL) -> list[PartnerNeed]:
     """Open needs of other firms that this firm can only partly do, with the firms that would complete them:
     the needs index proposes candidates (as for the needs it can answer alone), then each candidate's own
-    team proposal decides, exactly as on the need's page."""
+    team proposal decides, exactly as on the need's page. Worked out once per firm and index state (the
+    dashboard's most costly list), as the needs a firm can answer alone are (search/service.py)."""
+    index = get_index()
+    key = (str(db.engine.url), firm.id, top, pool, index.last_change, id(index.supply))
+    with _partner_lock:
+        found = _partner_cache.get(key)
+        if found is not None:
+            _partner_cache.move_to_end(key)
+    if found is None:
+        found = _partner_needs(firm, index, top, pool)
+        with _partner_lock:
+            _partner_cache[key] = found
+            while len(_partner_cache) > PARTNER_CACHE_SIZE:
+                _partner_cache.popitem(last=False)
+    if not found:
+        return []
+    needs = {n.id: n for n in db.session.scalars(sa.select(Need).where(Need.id.in_([f[0] for f in found]))
+                                                 .options(so.selectinload(Need.firm)))}
+    ids = {fid for _n, _mine, partners in found for fid, _parts in partners}
+    firms = {f.id: f for f in db.session.scalars(sa.select(Firm).where(Firm.id.in_(ids), Firm.public()))}
+    out: list[PartnerNeed] = []
+    for nid, mine, partners in found:
+        need = needs.get(nid)
+        if need is None or not need.is_open or any(fid not in firms for fid, _parts in partners):
+            continue
+        out.append(PartnerNeed(need, mine, [TeamMember(firms[fid], parts, []) for fid, parts in partners]))
+    return out
+
+
+def _partner_needs(firm: Firm, index, top: int, pool: int) -> list[tuple[int, list[str], list[tuple[int, list[str]]]]]:
     from .records import firm_query
     from .service import _scope_allows
 
-    index = get_index()
     candidates = index.demand.candidates(firm_query(firm))[:pool]
     if not candidates:
         return []
     needs = {f"n{n.id}": n for n in db.session.scalars(sa.select(Need).where(
-        Need.id.in_([int(i[1:]) for i in candidates if i[1:].isdigit()])))}
-    out: list[PartnerNeed] = []
+        Need.id.in_([int(i[1:]) for i in candidates if i[1:].isdigit()])).options(so.selectinload(Need.firm)))}
+    out: list[tuple[int, list[str], list[tuple[int, list[str]]]]] = []
     me = str(firm.id)
     for rid in candidates:
         need = needs.get(rid)
@@ -154,14 +189,12 @@ def partner_needs_for_firm(firm: Firm, top: int = 3, pool: int = PARTNER_POOL) -
         team = next((t for t in proposal.teams if t.size >= 2 and me in t.ids), None)
         if team is None:
             continue
-        ids = [int(m.id) for m in team.members if m.id != me and m.id.isdigit()]
-        firms = {f.id: f for f in db.session.scalars(sa.select(Firm).where(Firm.id.in_(ids), Firm.public()))}
-        partners = [TeamMember(firms[int(m.id)], [proposal.parts[i].name for i in m.parts], [])
-                    for m in team.members if m.id != me and m.id.isdigit() and int(m.id) in firms]
-        if len(partners) != len(ids):
+        partners = [(int(m.id), [proposal.parts[i].name for i in m.parts])
+                    for m in team.members if m.id != me and m.id.isdigit()]
+        if len(partners) != len([m for m in team.members if m.id != me]):
             continue
         mine = next(m for m in team.members if m.id == me)
-        out.append(PartnerNeed(need, [proposal.parts[i].name for i in mine.parts], partners))
+        out.append((need.id, [proposal.parts[i].name for i in mine.parts], partners))
         if len(out) >= top:
             break
     return out

@@ -82,6 +82,7 @@ def test_parallel_use_never_crashes_and_answers_right(demo_database, kind):
     with LiveServer(kind, _env(d["url"])) as server:
         failures: list[str] = []
         codes: dict[int, int] = {}
+        answered: dict[int, int] = {}  # client -> answers
         lock = threading.Lock()
 
         def record(what: str, status: int) -> None:
@@ -126,6 +127,8 @@ def test_parallel_use_never_crashes_and_answers_right(demo_database, kind):
                         failures.append(f"{type(e).__name__} {path}")
                     return
                 record(path, status)
+                with lock:
+                    answered[n] = answered.get(n, 0) + 1
 
         def editor() -> None:
             email, offering, need = d["writer"]
@@ -154,7 +157,9 @@ def test_parallel_use_never_crashes_and_answers_right(demo_database, kind):
             t.join(120)
         assert server.alive(), "the server died:\n" + _fault(server.log())
         assert not failures, f"{failures[:10]}\n" + _fault(server.log())
-        assert sum(codes.values()) > 100, codes
+        # every client was answered while the others waited and the index changed; how many answers fit in
+        # the window is the load benchmark's business (bench/load.py), not a test's
+        assert len(answered) == CLIENTS and sum(answered.values()) >= 2 * CLIENTS, (answered, codes)
         assert "Traceback" not in server.log() and "Fatal Python error" not in server.log(), server.log()[-4000:]
 
         # Nothing changes now: parallel answers equal the one-at-a-time answers.
