@@ -11,7 +11,6 @@ from __future__ import annotations
 import gc
 import math
 import os
-import re
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -371,7 +370,7 @@ class Engine:
         the weight of each concept feature and their normaliser."""
         idx = self.index
         n = max(idx.n_alive, 1)
-        a = self._query_analysis(q)
+        a = analyse(q.text, self.vocabulary, role=q.role)
         s = self.settings
         words: dict[int, float] = {}
         denom = 0.0
@@ -454,23 +453,6 @@ class Engine:
             for c, v in dist.items():
                 cweights[c] = cweights.get(c, 0.0) + v
         return state, cweights, cdenom
-
-    def _query_analysis(self, q: Query) -> Analysis:
-        """The query's analysis; a query whose Japanese words a space breaks (タ ングステン, 体育設 備: copied
-        from a document with line breaks) is read joined when that leaves fewer words nobody knows."""
-        a = analyse(q.text, self.vocabulary, role=q.role)
-        joined = _JA_GAP.sub("", q.text or "")
-        if joined == q.text:
-            return a
-        b = analyse(joined, self.vocabulary, role=q.role)
-        # fewer words nobody knows, or as many and fewer words (the pieces of a broken word made one again)
-        better = (self._unknown_count(b), len(b.unknown)) < (self._unknown_count(a), len(a.unknown))
-        return b if better else a
-
-    def _unknown_count(self, a: Analysis) -> int:
-        idx = self.index
-        return sum(1 for term, _ in dict.fromkeys(a.unknown)
-                   if term not in a.covered and idx.doc_freq(idx.col(term)) == 0)
 
     def _typo_lookup(self, term: str) -> tuple[str, float] | None:
         """Nearest known word (vocabulary key or an index word used by 2+ records) of the same script
@@ -990,9 +972,6 @@ class _IdMap:
 
     def array(self) -> np.ndarray:
         return self._a[: self._n]
-
-
-_JA_GAP = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u3005])[ \u3000](?=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u3005])")
 
 
 def _is_kanji(ch: str) -> bool:
