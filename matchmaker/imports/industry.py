@@ -2,7 +2,9 @@
 
 Reads the matching engine (its vocabulary and analyser) without changing it: the words' concepts,
 and their broader concepts, that name a JSIC division or group; otherwise the JSIC entry whose name
-holds the words (or one of the concepts' names), at the most general level that does.
+holds the words (or one of the concepts' names), at the most general level that does. The detail entry
+the engine ranks first for the words (金属プレス: 2452, 空箱問屋: 5361) comes before the concepts' names
+when the engine rates it strong, and is the last resort when it rates it good.
 """
 from __future__ import annotations
 
@@ -49,6 +51,25 @@ def _jsic_variant(concept) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _detail_engine():
+    """An engine over the JSIC detail entries, their Japanese and English names (built once per process)."""
+    from ..matching import Engine, Record
+
+    engine = Engine()
+    engine.build([Record(id=code, name=ind.name_ja, text=ind.name_en)
+                  for code, ind in reference.industries().items() if ind.level == "detail"])
+    return engine
+
+
+def _by_ranking(words: str, labels: tuple[str, ...]) -> str | None:
+    """The detail entry the engine ranks first for the words, if its strength label is one of ``labels``."""
+    from ..matching import Query
+
+    matches = _detail_engine().search(Query(text=words), top=1, explain=False)
+    return matches[0].id if matches and matches[0].strength in labels else None
+
+
 @lru_cache(maxsize=4096)
 def suggest_industry(words: str) -> str | None:
     """The JSIC code for industry words, or None."""
@@ -67,10 +88,12 @@ def suggest_industry(words: str) -> str | None:
             concept = vocab.concepts.get(c)
             if concept is not None and (code := _jsic_variant(concept)):
                 return code
+    if code := _by_ranking(words, ("strong",)):  # 金属プレス: 金属プレス製品製造業, not a division named 金属
+        return code
     for cid in concepts:  # the JSIC entry named like the concept, or like a broader one
         for c in (cid, *vocab.ancestors(cid)):
             concept = vocab.concepts.get(c)
             for label in (concept.ja, concept.en) if concept else ():
                 if label and (code := _by_name(label)):
                     return code
-    return _by_name(words)
+    return _by_name(words) or _by_ranking(words, ("strong", "good"))
