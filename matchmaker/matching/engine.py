@@ -420,7 +420,7 @@ class Engine:
         # 野菜) count a little, in proportion to how much they share
         if s.char_neighbour_weight > 0:
             for term, _surf in dict.fromkeys(a.unknown):
-                if term.isascii() or idx.doc_freq(idx.col(term)) > 0 or term in a.covered:
+                if not _char_matchable(term) or idx.doc_freq(idx.col(term)) > 0 or term in a.covered:
                     continue
                 for key, sim in self._char_neighbours(term):
                     col = idx.col(key)
@@ -976,6 +976,14 @@ class _IdMap:
 
 def _is_kanji(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch == "\u3005"
+
+
+def _char_matchable(word: str) -> bool:
+    """A word made of kanji only (空箱, 乾燥野菜), whose characters carry its meaning, or of four kana or more
+    (ぎゅぴやれす); not a verb or adjective with its kana ending (作る ~ 作業, 新しい), nor a short kana word,
+    whose pieces say little (ろっど ~ べっど)."""
+    kanji = sum(1 for ch in word if _is_kanji(ch))
+    return bool(word) and kanji == len(word) or (kanji == 0 and len(word) >= 4 and all("\u3041" <= ch <= "\u30ff" for ch in word))
 
 
 def _char_units(word: str) -> frozenset[str]:

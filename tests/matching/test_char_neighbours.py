@@ -1,6 +1,6 @@
 """Japanese words nobody uses: the known words sharing their characters count a little (issue 10, jsic-dev)."""
 from matchmaker.matching import Engine, Query, Record, Settings
-from matchmaker.matching.engine import _char_units
+from matchmaker.matching.engine import _char_matchable, _char_units
 
 RECORDS = [
     Record("J1", name="空瓶・空缶等空容器卸売業", text="Empty bottles and cans wholesale"),
@@ -19,6 +19,13 @@ def test_character_units_are_kanji_and_kana_pairs():
     assert _char_units("空箱") == {"空", "箱"}
     assert _char_units("もっぷ") == {"もっ", "っぷ"}
     assert _char_units("sus304") == frozenset()
+
+
+def test_only_kanji_words_and_long_kana_words_are_matched_by_their_characters():
+    assert _char_matchable("空箱") and _char_matchable("盆") and _char_matchable("ぎゅぴやれす")
+    # verbs and adjectives with their kana ending, short kana words, Latin words: never
+    for word in ("作る", "新しい", "込み", "ろっど", "sus304", ""):
+        assert not _char_matchable(word)
 
 
 def test_an_unknown_word_is_matched_through_the_known_words_sharing_its_characters():
