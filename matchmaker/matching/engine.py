@@ -983,7 +983,9 @@ def _char_matchable(word: str) -> bool:
     (ぎゅぴやれす); not a verb or adjective with its kana ending (作る ~ 作業, 新しい), nor a short kana word,
     whose pieces say little (ろっど ~ べっど)."""
     kanji = sum(1 for ch in word if _is_kanji(ch))
-    return bool(word) and kanji == len(word) or (kanji == 0 and len(word) >= 4 and all("\u3041" <= ch <= "\u30ff" for ch in word))
+    if not word:
+        return False
+    return kanji == len(word) or (kanji == 0 and len(word) >= 4 and all("\u3041" <= ch <= "\u30ff" for ch in word))
 
 
 def _char_units(word: str) -> frozenset[str]:
