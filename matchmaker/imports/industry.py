@@ -2,9 +2,9 @@
 
 Reads the matching engine (its vocabulary and analyser) without changing it: the words' concepts,
 and their broader concepts, that name a JSIC division or group; otherwise the JSIC entry whose name
-holds the words (or one of the concepts' names), at the most general level that does. The detail entry
-the engine ranks first for the words (金属プレス: 2452, 空箱問屋: 5361) comes before the concepts' names
-when the engine rates it strong, and is the last resort when it rates it good.
+holds the words (or one of the concepts' names), at the most general level that does, when that is a
+division (製造業: E); otherwise the detail entry the engine rates strong for the words, ranked over the
+JSIC names (金属プレス: 2452, 空箱問屋: 5361), and only then that entry.
 """
 from __future__ import annotations
 
@@ -88,12 +88,19 @@ def suggest_industry(words: str) -> str | None:
             concept = vocab.concepts.get(c)
             if concept is not None and (code := _jsic_variant(concept)):
                 return code
-    if code := _by_ranking(words, ("strong",)):  # 金属プレス: 金属プレス製品製造業, not a division named 金属
-        return code
+    named = _by_concept_names(concepts, vocab) or _by_name(words)
+    if named and reference.industry(named).level == "major":
+        return named  # 製造業, 建設業: the division the words name, rather than a guess inside it
+    # the detail entry the engine rates strong for the whole words, rather than an entry named after one of
+    # their concepts (金属プレス: 金属プレス製品製造業, not 53 named after 金属)
+    return _by_ranking(words, ("strong",)) or named
+
+
+def _by_concept_names(concepts: list[str], vocab) -> str | None:
     for cid in concepts:  # the JSIC entry named like the concept, or like a broader one
         for c in (cid, *vocab.ancestors(cid)):
             concept = vocab.concepts.get(c)
             for label in (concept.ja, concept.en) if concept else ():
                 if label and (code := _by_name(label)):
                     return code
-    return _by_name(words) or _by_ranking(words, ("strong", "good"))
+    return None
