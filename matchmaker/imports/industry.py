@@ -2,7 +2,9 @@
 
 Reads the matching engine (its vocabulary and analyser) without changing it: the words' concepts,
 and their broader concepts, that name a JSIC division or group; otherwise the JSIC entry whose name
-holds the words (or one of the concepts' names), at the most general level that does.
+holds the words (or one of the concepts' names), at the most general level that does, when that is a
+division (製造業: E); otherwise the detail entry the engine rates strong for the words, ranked over the
+JSIC names (金属プレス: 2452, 空箱問屋: 5361), and only then that entry.
 """
 from __future__ import annotations
 
@@ -49,6 +51,25 @@ def _jsic_variant(concept) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _detail_engine():
+    """An engine over the JSIC detail entries, their Japanese and English names (built once per process)."""
+    from ..matching import Engine, Record
+
+    engine = Engine()
+    engine.build([Record(id=code, name=ind.name_ja, text=ind.name_en)
+                  for code, ind in reference.industries().items() if ind.level == "detail"])
+    return engine
+
+
+def _by_ranking(words: str, labels: tuple[str, ...]) -> str | None:
+    """The detail entry the engine ranks first for the words, if its strength label is one of ``labels``."""
+    from ..matching import Query
+
+    matches = _detail_engine().search(Query(text=words), top=1, explain=False)
+    return matches[0].id if matches and matches[0].strength in labels else None
+
+
 @lru_cache(maxsize=4096)
 def suggest_industry(words: str) -> str | None:
     """The JSIC code for industry words, or None."""
@@ -67,10 +88,19 @@ def suggest_industry(words: str) -> str | None:
             concept = vocab.concepts.get(c)
             if concept is not None and (code := _jsic_variant(concept)):
                 return code
+    named = _by_concept_names(concepts, vocab) or _by_name(words)
+    if named and reference.industry(named).level == "major":
+        return named  # 製造業, 建設業: the division the words name, rather than a guess inside it
+    # the detail entry the engine rates strong for the whole words, rather than an entry named after one of
+    # their concepts (金属プレス: 金属プレス製品製造業, not 53 named after 金属)
+    return _by_ranking(words, ("strong",)) or named
+
+
+def _by_concept_names(concepts: list[str], vocab) -> str | None:
     for cid in concepts:  # the JSIC entry named like the concept, or like a broader one
         for c in (cid, *vocab.ancestors(cid)):
             concept = vocab.concepts.get(c)
             for label in (concept.ja, concept.en) if concept else ():
                 if label and (code := _by_name(label)):
                     return code
-    return _by_name(words)
+    return None

@@ -118,6 +118,7 @@ class Engine:
         self._avgdl = 0.0
         self._len_sum = 0.0
         self._typo_keys: dict[tuple[bool, int], list[str]] | None = None
+        self._char_keys: dict[str, list[str]] | None = None
         self._explain_cache: OrderedDict[int, Analysis] = OrderedDict()
 
     # ================================================================ build
@@ -223,6 +224,7 @@ class Engine:
                 self.index.merge()
                 with self._cache_lock:
                     self._typo_keys = None
+                    self._char_keys = None
 
     def remove(self, record_id: str) -> bool:
         with self._rw.write():
@@ -414,6 +416,16 @@ class Engine:
             if idx.doc_freq(col) > 0:
                 w = idf(idx.doc_freq(idx.col(term)), n) * frac
                 words[col] = max(words.get(col, 0.0), w)
+        # Japanese words nobody uses (空箱, 乾燥野菜): the known words that share their characters (空き瓶,
+        # 野菜) count a little, in proportion to how much they share
+        if s.char_neighbour_weight > 0:
+            for term, _surf in dict.fromkeys(a.unknown):
+                if not _char_matchable(term) or idx.doc_freq(idx.col(term)) > 0 or term in a.covered:
+                    continue
+                for key, sim in self._char_neighbours(term):
+                    col = idx.col(key)
+                    w = idf(idx.doc_freq(col), n) * sim * s.char_neighbour_weight
+                    words[col] = max(words.get(col, 0.0), w)
         cweights: dict[str, float] = {}
         cdenom = 0.0
         state = _QueryState(a, words, denom)
@@ -470,6 +482,38 @@ class Engine:
         if hit is None or hit[0] == term:
             return None
         return hit[0], float(hit[1])
+
+    def _char_neighbours(self, term: str) -> list[tuple[str, float]]:
+        """Known Japanese words of the index sharing characters with ``term`` (each kanji, each pair of
+        kana), with their Dice similarity over those units, the best ``char_neighbour_max`` of at least
+        ``char_neighbour_min``."""
+        units = _char_units(term)
+        if not units:
+            return []
+        with self._cache_lock:
+            table = self._char_keys
+        if table is None:
+            table = {}
+            df = self.index.df
+            for f, c in self.index.feature_id.items():
+                if f.isascii() or f.startswith(("#", CONCEPT, "!")) or c >= len(df) or df[c] <= 0:
+                    continue
+                for u in _char_units(f):
+                    table.setdefault(u, []).append(f)
+            with self._cache_lock:
+                self._char_keys = table
+        shared: dict[str, int] = {}
+        for u in units:
+            for f in table.get(u, ()):
+                shared[f] = shared.get(f, 0) + 1
+        s = self.settings
+        scored = []
+        for f, k in shared.items():
+            sim = 2.0 * k / (len(units) + len(_char_units(f)))
+            if sim >= s.char_neighbour_min:
+                scored.append((-sim, f))
+        scored.sort()
+        return [(f, -neg) for neg, f in scored[: s.char_neighbour_max]]
 
     def _score(self, q: Query) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], _QueryState] | None:
         s = self.settings
@@ -933,6 +977,30 @@ class _IdMap:
 
     def array(self) -> np.ndarray:
         return self._a[: self._n]
+
+
+def _is_kanji(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch == "\u3005"
+
+
+def _char_matchable(word: str) -> bool:
+    """A word made of kanji only (空箱, 乾燥野菜), whose characters carry its meaning, or of four kana or more
+    (ぎゅぴやれす); not a verb or adjective with its kana ending (作る ~ 作業, 新しい), nor a short kana word,
+    whose pieces say little (ろっど ~ べっど)."""
+    kanji = sum(1 for ch in word if _is_kanji(ch))
+    if not word:
+        return False
+    return kanji == len(word) or (kanji == 0 and len(word) >= 4 and all("\u3041" <= ch <= "\u30ff" for ch in word))
+
+
+def _char_units(word: str) -> frozenset[str]:
+    """What a Japanese word is made of for character matching: each kanji, and each pair of
+    neighbouring kana (kana alone say too little)."""
+    units = {ch for ch in word if _is_kanji(ch)}
+    kana = "".join(ch if ("\u3041" <= ch <= "\u30ff") else " " for ch in word)
+    for run in kana.split():
+        units.update(run[i : i + 2] for i in range(len(run) - 1))
+    return frozenset(units)
 
 
 def _typo_candidate(term: str, min_chars: int) -> bool:

@@ -36,6 +36,10 @@ class Settings:
     # --- typo tolerance (query words unknown to the index are mapped to the nearest known word)
     typo_cutoff: float = 80.0  # rapidfuzz ratio, 0..100
     typo_min_chars: int = 4  # Latin words shorter than this are never corrected (Japanese: 3)
+    # --- Japanese words nobody uses: known words sharing their characters (kanji, kana pairs) count a little
+    char_neighbour_weight: float = 0.5  # share of a neighbour's word weight, times its similarity; 0 = off
+    char_neighbour_min: float = 0.4  # Dice similarity over the characters, 0..1
+    char_neighbour_max: int = 8  # neighbours per unknown word
     # --- locality: "how much nearness counts" is a city policy setting
     locality_weight_local: float = 0.3  # prefer="local"
     locality_weight_any: float = 0.2  # prefer="any": domestic firms a little ahead of firms abroad

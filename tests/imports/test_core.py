@@ -121,6 +121,16 @@ def test_industry_codes_and_words():
     assert suggest_industry("ソフトウェア業") == "391"
 
 
+def test_industry_words_are_placed_by_the_engine_when_it_rates_a_detail_entry_strong():
+    from matchmaker.imports.industry import suggest_industry
+
+    # the whole words, not an entry named after one of their concepts (金属 -> 53, 問屋 -> a wholesaler of thread)
+    assert suggest_industry("金属プレス") == "2452"  # 金属プレス製品製造業
+    assert suggest_industry("空箱問屋") == "5361"  # 空瓶・空缶等空容器卸売業: 空箱 shares its 空
+    # a division the words name stays (モップ is no word of the classification: no guess inside it)
+    assert suggest_industry("モップ製造業") == "E"
+
+
 def test_a_row_with_every_problem_names_each_column():
     m = Mapping.detect(HEADER_JA)
     row = cleaning.clean_row(5, ["", "", "123", "どこか", "abc", "bad@", "no site", "", "", "多数", "未来", "", "", "extra"],
