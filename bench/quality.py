@@ -48,8 +48,16 @@ def load_score_module(eval_dir: Path):
 
 
 def find_sets(eval_dir: Path) -> list[Path]:
+    """Match-quality sets (gold rows with "relevant"); other formats beside them (teams) are skipped."""
     need = ("candidates.jsonl", "queries.jsonl", "gold.jsonl")
-    return sorted(p for p in eval_dir.iterdir() if p.is_dir() and all((p / f).is_file() for f in need))
+    return sorted(p for p in eval_dir.iterdir() if p.is_dir() and all((p / f).is_file() for f in need)
+                  and _is_match_set(p / "gold.jsonl"))
+
+
+def _is_match_set(gold: Path) -> bool:
+    with gold.open(encoding="utf-8") as f:
+        first = next((line for line in f if line.strip()), "")
+    return not first or "relevant" in json.loads(first)
 
 
 def averages(score_mod, gold: dict, ranked: dict, k: int = 10) -> dict:
