@@ -64,6 +64,11 @@ def _registrations(firms: list[Firm], today: date, rng: random.Random) -> None:
         joined = start + timedelta(days=rng.randint(0, span)) if latest > start else latest
         updated = joined + timedelta(days=rng.randint(0, max((today - joined).days, 0)))
         firm.created_at, firm.updated_at = _at(joined), _at(updated, 15)
+        # members confirm their profile now and then: most within the year, a few not for longer (shown as
+        # stale); a generator of its own, so the rest of the history stays as it was
+        back = random.Random(firm.id)
+        days = back.randint(400, 520) if back.random() < 0.08 else back.randint(0, 300)
+        firm.confirmed_at = _at(max(joined, today - timedelta(days=days)), 9)
         if firm.published_at is not None:
             firm.published_at = _at(joined, 10)
         for need in firm.needs:

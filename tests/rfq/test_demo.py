@@ -31,6 +31,12 @@ def test_demo_trade(app, runner):
     first = db.session.scalar(sa.select(sa.func.min(Deal.deal_date)))
     last = db.session.scalar(sa.select(sa.func.max(Deal.deal_date)))
     assert (last - first).days > 600  # two fiscal years of history
+    # most demo profiles were confirmed within the year; a few are stale, as in a real directory
+    from matchmaker.firms.freshness import is_stale
+    from matchmaker.models import Firm
+
+    firms = db.session.scalars(sa.select(Firm)).all()
+    assert 0 < sum(is_stale(f) for f in firms) < len(firms) // 8
 
     # every page of the loop shows content for a demo buyer and a demo supplier
     rfq = db.session.scalar(sa.select(Rfq).where(Rfq.status == "awarded").order_by(Rfq.id))
