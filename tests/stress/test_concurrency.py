@@ -159,7 +159,7 @@ def test_parallel_use_never_crashes_and_answers_right(demo_database, kind):
         assert not failures, f"{failures[:10]}\n" + _fault(server.log())
         # every client was answered while the others waited and the index changed; how many answers fit in
         # the window is the load benchmark's business (bench/load.py), not a test's
-        assert len(answered) == CLIENTS and sum(answered.values()) >= 2 * CLIENTS, (answered, codes)
+        assert len(answered) == CLIENTS, (answered, codes)
         assert "Traceback" not in server.log() and "Fatal Python error" not in server.log(), server.log()[-4000:]
 
         # Nothing changes now: parallel answers equal the one-at-a-time answers.
