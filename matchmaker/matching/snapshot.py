@@ -1,9 +1,10 @@
 """Engines on disk: one index build shared by every process of a machine.
 
 A snapshot is a folder of numpy ``.npy`` files (the inverted index's CSR and CSC arrays, per-row
-metadata), a ``records.pickle`` (ids, records, industry codes, the interned names) and a
-``manifest.json`` naming the format version, the change-log position the data includes, and the
-size and SHA-256 of every file. Readers map the large arrays read-only (``np.load(mmap_mode="r")``):
+metadata), the records and their industry codes (shelf.py: one pickle per row, read when a result
+shows it), a ``state.pickle`` per engine (ids, features, the interned names) and a ``manifest.json``
+naming the format version, the change-log position the data includes, and the size and SHA-256 of
+every file. Readers map the large arrays and the records read-only (``np.load(mmap_mode="r")``):
 all workers of a machine share those pages through the OS page cache. The small arrays a worker
 changes when it applies later changes (document frequencies, the alive mask, metadata) are copied.
 
@@ -33,9 +34,10 @@ import numpy as np
 from .engine import Engine, _Interner, _Meta
 from .index import InvertedIndex
 from .settings import Settings
+from .shelf import read_codes, read_records, write_codes, write_records
 from .vocabulary import Vocabulary
 
-FORMAT = 1
+FORMAT = 2  # 2: records and industry codes on shelves instead of in the state pickle
 _MAPPED = ("row_ptr", "row_cols", "row_vals", "col_ptr", "col_rows", "col_vals")  # shared, read-only
 _COPIED = ("df", "alive")
 _META = ("lat", "lon", "country", "city", "owner", "kind", "updated", "langs", "dl")
@@ -93,8 +95,10 @@ def _engine_files(engine: Engine, folder: Path, name: str) -> dict:
         arrays["meta_" + a] = getattr(engine._meta, a)[:n]
     for key, arr in arrays.items():
         np.save(folder / f"{name}.{key}.npy", np.ascontiguousarray(arr), allow_pickle=False)
+    write_records(folder, name, (engine._records[row] for row in range(n)))
+    code_names = write_codes(folder, name, (engine._cats[row] for row in range(n)))
     state = {
-        "features": idx.features, "ids": engine._ids, "records": engine._records, "cats": engine._cats,
+        "features": idx.features, "ids": engine._ids, "code_names": code_names,
         "countries": engine._countries.names, "cities": engine._cities.names, "owners": engine._owners.names,
         "langs": engine._langs.names, "avgdl": engine._avgdl, "len_sum": engine._len_sum,
         "n_rows": n, "n_alive": idx.n_alive, "base_rows": idx.base_rows,
@@ -213,8 +217,8 @@ def _load_engine(folder: Path, name: str, settings: Settings | None, vocabulary:
     engine._meta = meta
     engine._ids = list(st["ids"])
     engine._row_of = {rid: row for row, rid in enumerate(engine._ids) if idx.alive[row]}
-    engine._records = list(st["records"])
-    engine._cats = list(st["cats"])
+    engine._records = read_records(folder, name)
+    engine._cats = read_codes(folder, name, list(st["code_names"]))
     for attr, key in (("_countries", "countries"), ("_cities", "cities"), ("_owners", "owners"), ("_langs", "langs")):
         it = _Interner()
         it.names = list(st[key])

@@ -1,6 +1,7 @@
 """Index snapshots: build, map, apply changes, refuse corrupt or other-format ones, concurrent builders."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing as mp
 
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from matchmaker.matching import Engine, Query, Record
-from matchmaker.matching import snapshot
+from matchmaker.matching import shelf, snapshot
 from matching_fixtures import FUJISAWA, firm
 
 
@@ -83,3 +84,44 @@ def test_two_builders_at_once_leave_one_whole_snapshot(tmp_path):
     assert not list(tmp_path.glob(".tmp-*"))
     engines, _, _ = snapshot.load(tmp_path)
     assert len(engines["supply"]) == manifest["position"]
+
+
+def test_records_and_codes_are_read_from_the_mapped_files_with_later_changes_beside_them(tmp_path, records, vocab,
+                                                                                          settings):
+    records = [dataclasses.replace(r, categories=["2465"] if i % 2 else ["2911", "E"]) for i, r in enumerate(records)]
+    built = Engine(settings=settings, vocabulary=vocab)
+    built.build(records)
+    built.remove("S1")
+    snapshot.save(tmp_path, {"supply": built}, position=1)
+    loaded = snapshot.load(tmp_path, settings=settings, vocabulary=vocab)[0]["supply"]
+    assert isinstance(loaded._records, shelf.RecordShelf) and isinstance(loaded._cats, shelf.CodeShelf)
+    for r in records:
+        if r.id != "S1":
+            assert loaded.get(r.id) == r  # the whole record, read back from its pickle on the shelf
+    assert loaded.get("S1") is None
+    codes = [loaded._cats[row] for row in range(len(loaded._cats))]
+    assert codes == [built._cats[row] for row in range(len(built._cats))] and ("2465",) in codes
+    # a changed and an added row live beside the files; the files are not touched
+    new = firm("T3", "藤沢ダイカスト", "アルミダイカスト", "Fujisawa", "JP", FUJISAWA, owner="F11")
+    new.categories = ["2491"]
+    loaded.upsert(new)
+    loaded.remove(records[1].id)
+    assert loaded.get("T3") == new and loaded.get(records[1].id) is None
+    assert loaded._cats[loaded._row_of["T3"]] == ("2491",)
+    # a snapshot written by a process that loaded one holds the same as one written from scratch
+    again_root = tmp_path / "again"
+    snapshot.save(again_root, {"supply": loaded}, position=2)
+    again = snapshot.load(again_root, settings=settings, vocabulary=vocab)[0]["supply"]
+    assert again.get("T3") == new and again.get(records[1].id) is None and again.get(records[2].id) == records[2]
+    for q in QUERIES:
+        assert ranked(again, q) == ranked(loaded, q), q
+
+
+def test_an_empty_engine_makes_a_snapshot_too(tmp_path, vocab, settings):
+    empty = Engine(settings=settings, vocabulary=vocab)
+    empty.build([])
+    snapshot.save(tmp_path, {"demand": empty}, position=0)
+    loaded = snapshot.load(tmp_path, settings=settings, vocabulary=vocab)[0]["demand"]
+    assert len(loaded) == 0 and loaded.search(Query(text="めっき"), top=5) == []
+    loaded.upsert(firm("N1", "需要", "アルマイト処理をお願いしたい", "Fujisawa", "JP", FUJISAWA, owner="F1"))
+    assert loaded.get("N1") is not None
