@@ -51,7 +51,7 @@ def capabilities(text: str, engine) -> list[str]:
 
 def supply_gaps(period: Period) -> Gaps:
     index = get_index()
-    key = (period, id(index.supply), index.last_change, locality.radius_km(),
+    key = (period, index.supply.serial, index.last_change, locality.radius_km(),
            int(current_app.config["MATCHMAKER_INDICATORS_GAP_NEEDS"]))
     with _cache_lock:
         if key in _cache:
@@ -70,7 +70,7 @@ _verdict_cache: dict[tuple, dict] = {}
 def _verdicts(index) -> dict:
     """Per need or request (key with its last change): None when a local firm supplies it well, else the
     capabilities it asks for. Kept while the index does not change."""
-    version = (id(index.supply), index.last_change)
+    version = (index.supply.serial, index.last_change)
     with _cache_lock:
         if version not in _verdict_cache:
             _verdict_cache.clear()

@@ -9,6 +9,7 @@ the relevance of the pool rows; the confidence thresholds decide what is shown.
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 import os
 import threading
@@ -96,8 +97,12 @@ class _Meta:
         self.cap = cap
 
 
+_serials = itertools.count(1)
+
+
 class Engine:
     def __init__(self, settings: Settings | None = None, vocabulary: Vocabulary | None = None):
+        self.serial = next(_serials)  # tells engines apart in callers' cache keys (id() is reused once freed)
         self.settings = settings or Settings()
         self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
         self._rw = ReadWriteLock()  # searches read together; changes write alone

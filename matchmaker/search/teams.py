@@ -141,7 +141,7 @@ def partner_needs_for_firm(firm: Firm, top: int = 3, pool: int = PARTNER_POOL) -
     team proposal decides, exactly as on the need's page. Worked out once per firm and index state (the
     dashboard's most costly list), as the needs a firm can answer alone are (search/service.py)."""
     index = get_index()
-    key = (str(db.engine.url), firm.id, top, pool, index.last_change, id(index.supply))
+    key = (str(db.engine.url), firm.id, top, pool, index.last_change, index.supply.serial)
     with _partner_lock:
         found = _partner_cache.get(key)
         if found is not None:
