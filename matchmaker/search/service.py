@@ -93,17 +93,28 @@ def search_suppliers(query: Query, top: int, industry: str = "") -> list[Hit]:
 
 
 def suppliers_for_need(need: Need, top: int = 10) -> SupplierResults:
-    """Local first, then the rest of Japan, then abroad when the need allows it."""
-    base = need_query(need)
-    scope = need.supplier_scope
-    tiers = {"local": ["local"], "domestic": ["local", "domestic"], "overseas": ["overseas"],
-             "anywhere": ["local", "domestic", "overseas"]}.get(scope, ["local", "domestic"])
+    """Local first, then the rest of Japan, then abroad when the need allows it.
+
+    The engine's answer is kept (a bounded cache per process, as the dashboard's other lists) until any
+    change to matchable data is applied to the index: the need's page and its owner's dashboard ask
+    again and again; the rows are loaded afresh each time."""
     index = get_index()
+    key = (str(db.engine.url), need.id, top, index.last_change, index.supply.serial)
+    with _suppliers_lock:
+        found = _suppliers_cache.get(key)
+        if found is not None:
+            _suppliers_cache.move_to_end(key)
+    if found is None:
+        found = _supplier_matches(need, top, index)
+        with _suppliers_lock:
+            _suppliers_cache[key] = found
+            while len(_suppliers_cache) > SUPPLIERS_CACHE_SIZE:
+                _suppliers_cache.popitem(last=False)
+    scope, tiers = found
     seen: set[int] = set()
     result = SupplierResults(scope=scope)
-    for tier in tiers:
-        q = scoped(base, tier)
-        for hit in _by_firm(index.supply.search(q, top=top * 3, explain=True), tier):
+    for tier, matches in tiers:
+        for hit in _by_firm(matches, tier):
             if hit.firm.id not in seen and len(result.hits) < top:
                 seen.add(hit.firm.id)
                 result.hits.append(hit)
@@ -113,6 +124,20 @@ def suppliers_for_need(need: Need, top: int = 10) -> SupplierResults:
     best = max((h.score for h in result.hits), default=0.0)
     result.local_enough = any(h.tier == "local" and h.score >= ratio * best for h in result.hits)
     return result
+
+
+SUPPLIERS_CACHE_SIZE = 2048  # needs' engine answers kept per process (a few dozen matches each)
+_suppliers_cache: OrderedDict[tuple, tuple] = OrderedDict()
+_suppliers_lock = threading.Lock()
+
+
+def _supplier_matches(need: Need, top: int, index) -> tuple[str, list[tuple[str, list]]]:
+    """The need's scope and, per tier searched, the engine's matches."""
+    base = need_query(need)
+    scope = need.supplier_scope
+    tiers = {"local": ["local"], "domestic": ["local", "domestic"], "overseas": ["overseas"],
+             "anywhere": ["local", "domestic", "overseas"]}.get(scope, ["local", "domestic"])
+    return scope, [(tier, index.supply.search(scoped(base, tier), top=top * 3, explain=True)) for tier in tiers]
 
 
 def needs_for_offering(offering: Offering, top: int = 10) -> list[Hit]:
@@ -126,7 +151,7 @@ def needs_for_firm(firm: Firm, top: int = 10) -> list[Hit]:
     Worked out once per firm and index state: kept (a bounded cache per process) until any change
     to matchable data is applied to the index, the firm's own included."""
     index = get_index()
-    key = (str(db.engine.url), firm.id, top, index.last_change, id(index.supply))
+    key = (str(db.engine.url), firm.id, top, index.last_change, index.supply.serial)
     with _answerable_lock:
         found = _answerable_cache.get(key)
         if found is not None:

@@ -213,3 +213,35 @@ def test_need_page_says_when_no_local_supplier_is_good_enough(app, client, auth,
     auth.login(user.email)
     html = client.get(f"/needs/{far_need.id}").get_data(as_text=True)
     assert "No local supplier fits this need well enough" in html
+
+
+def test_a_needs_suppliers_are_kept_until_the_index_changes(app, make, market):
+    """The need page and the dashboard ask for the same need's suppliers again and again: the engine is asked
+    once per index state; a change (a new supplier here) is seen at once, and the rows are loaded afresh."""
+    from matchmaker.search import service
+
+    need = make.need(market["buyer"], title="シャフトの無電解ニッケルめっき", supplier_scope="domestic")
+    calls = []
+    real = service._supplier_matches
+
+    def counting(*args):
+        calls.append(args[0].id)
+        return real(*args)
+
+    with app.test_request_context():
+        service._supplier_matches, saved = counting, service._supplier_matches
+        try:
+            first = [h.firm.name for h in service.suppliers_for_need(need).hits]
+            assert [h.firm.name for h in service.suppliers_for_need(need).hits] == first and len(calls) == 1
+            assert first[0] == "藤沢めっき工業"
+            make.firm(name="辻堂ニッケル", description_ja="無電解ニッケルめっきの専門工場。シャフト・SUS部品。",
+                      tags=["無電解ニッケル"], languages=["ja"])
+            again = [h.firm.name for h in service.suppliers_for_need(need).hits]
+            assert len(calls) == 2 and "辻堂ニッケル" in again
+            market["plater"].name = "藤沢めっき工業株式会社"  # a row's own fields are read afresh
+            from matchmaker.extensions import db
+            db.session.commit()
+            names = [h.firm.name for h in service.suppliers_for_need(need).hits]
+            assert "藤沢めっき工業株式会社" in names
+        finally:
+            service._supplier_matches = saved
