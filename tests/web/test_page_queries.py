@@ -92,3 +92,36 @@ def test_directory_keyword_folds_kana_width_and_reads_concepts(demo_firms, clien
     for firm in db.session.scalars(sa.select(Firm).where(Firm.name.in_(aluminium_machining))):
         assert any(w in firm.search_text for w in ("あるみ", "alumin")), firm.name
     assert names(client, "存在しない工程ですよ") == set()
+
+
+def test_fair_pages_issue_the_same_statements_at_two_sizes(app, make, world, client_as):
+    """A fair's page, its partner suggestions, participants, requests and schedule, with 3 and then 9
+    participants (each with a meeting request): no statement per participant."""
+    from tests.fairs.conftest import FairFactory
+
+    fairs = FairFactory(make)
+    fair = fairs.fair()
+    member_firm = world["member"].firm
+    mine = fairs.join(fair, member_firm, seeks="アルミ部品の黒アルマイト処理", offers="NC旋盤による精密切削加工 SUS304")
+
+    def more(k: int, start: int) -> None:
+        for i in range(start, start + k):
+            firm = make.firm(name=f"湘南アルマイト{i}", tags=["アルマイト"], languages=["ja"])
+            p = fairs.join(fair, firm, seeks="ステンレスの精密切削加工", offers="黒アルマイト 表面処理")
+            fairs.request(fair, p, mine, status="accepted" if i % 2 else "pending")
+
+    member, organizer = client_as("member"), client_as("organizer")
+    pages = [(member, f"/fairs/{fair.id}"), (member, f"/fairs/{fair.id}/partners"),
+             (member, f"/fairs/{fair.id}/my-requests"), (organizer, f"/fairs/{fair.id}/participants"),
+             (organizer, f"/fairs/{fair.id}/requests"), (organizer, f"/fairs/{fair.id}/schedule"),
+             (organizer, "/fairs/")]
+    more(2, 0)
+    for c, url in pages:
+        c.get(url)
+    small = {url: statements(c, url) for c, url in pages}
+    more(6, 2)
+    for c, url in pages:
+        c.get(url)
+    large = {url: statements(c, url) for c, url in pages}
+    grew = {url: (small[url], large[url]) for url in small if large[url] > small[url]}
+    assert not grew, f"statements grow with the participants (N+1): {grew}"
