@@ -239,6 +239,16 @@ class Engine:
             self._drop(row)
             return True
 
+    def owned_by(self, owner: str) -> list[str]:
+        """The ids of one owner's records (a scan of the owner column: a millisecond at a million rows)."""
+        with self._rw.read():
+            o = self._owners.get(owner, create=False)
+            if o < 0:
+                return []
+            n = self.index.n_rows
+            rows = np.flatnonzero((self._meta.owner[:n] == o) & self.index.alive[:n])
+            return [self._ids[r] for r in rows.tolist()]
+
     def __contains__(self, record_id: object) -> bool:
         return record_id in self._row_of
 

@@ -37,7 +37,6 @@ class MatchIndex:
     last_change: int = 0
     built_at: float = 0.0
     build_seconds: float = 0.0
-    owners: dict[str, set[str]] = field(default_factory=dict)  # firm id -> record ids in either engine
     lock: threading.RLock = field(default_factory=threading.RLock)
     snapshot_dir: str = ""  # where this machine's snapshot lives ("" = none)
     rebuild_mark: int = 0  # `rebuild` rows up to this id are satisfied by the data held
@@ -56,32 +55,24 @@ class MatchIndex:
             firms = db.session.scalars(sa.select(Firm).where(Firm.public())
                                        .options(so.selectinload(Firm.offerings), so.selectinload(Firm.needs))).all()
             supply, demand = [], []
-            owners: dict[str, set[str]] = {}
             for firm in firms:
-                ids = owners.setdefault(str(firm.id), set())
                 supply.append(firm_record(firm))
-                ids.add(supply[-1].id)
-                for o in firm.offerings:
-                    if o.is_open:
-                        supply.append(offering_record(o))
-                        ids.add(supply[-1].id)
-                for n in firm.needs:
-                    if n.is_open:
-                        demand.append(need_record(n))
-                        ids.add(demand[-1].id)
+                supply.extend(offering_record(o) for o in firm.offerings if o.is_open)
+                demand.extend(need_record(n) for n in firm.needs if n.is_open)
             new_supply = Engine(settings=self.supply.settings, vocabulary=self.supply.vocabulary)
             new_demand = Engine(settings=self.demand.settings, vocabulary=self.demand.vocabulary)
             new_supply.build(supply)
             new_demand.build(demand)
-            self.supply, self.demand, self.owners = new_supply, new_demand, owners
+            self.supply, self.demand = new_supply, new_demand
             self.last_change = last
             self.built_at = time.time()
             self.build_seconds = time.perf_counter() - t0
 
     def owned_by(self, firm_id: int) -> set[str]:
-        """The record ids (in either engine) of one firm's profile and listings: a copy."""
+        """The record ids (in either engine) of one firm's profile and listings (the engines' owner column:
+        nothing per firm is kept beside them)."""
         with self.lock:
-            return set(self.owners.get(str(firm_id), ()))
+            return set(self.supply.owned_by(str(firm_id))) | set(self.demand.owned_by(str(firm_id)))
 
     # ------------------------------------------------------------------ incremental updates
 
@@ -149,7 +140,7 @@ class MatchIndex:
         return True
 
     def _take(self, other: "MatchIndex") -> None:
-        self.supply, self.demand, self.owners = other.supply, other.demand, other.owners
+        self.supply, self.demand = other.supply, other.demand
         self.last_change, self.rebuild_mark = other.last_change, other.rebuild_mark
         self.built_at, self.build_seconds = other.built_at, other.build_seconds
 
@@ -166,7 +157,7 @@ class MatchIndex:
 
     def _save(self) -> None:
         snapshot.save(self.snapshot_dir, {"supply": self.supply, "demand": self.demand}, self.last_change,
-                      extra={"owners": self.owners, "rebuild_mark": self.rebuild_mark})
+                      extra={"rebuild_mark": self.rebuild_mark})
 
     def _pruned(self) -> bool:
         oldest = db.session.scalar(sa.select(sa.func.min(ChangeLog.id)))
@@ -175,21 +166,15 @@ class MatchIndex:
     def _drop(self, record_id: str) -> None:
         engine = self.demand if record_id.startswith("n") else self.supply
         engine.remove(record_id)
-        for ids in self.owners.values():
-            ids.discard(record_id)
-
-    def _track(self, owner: str, record_id: str) -> None:
-        self.owners.setdefault(owner, set()).add(record_id)
 
     def _apply_firm(self, firm_id: int) -> None:
         firm = db.session.get(Firm, firm_id)
         if firm is None or not firm.is_public:
-            for rid in list(self.owners.pop(str(firm_id), set())):
+            for rid in self.owned_by(firm_id):
                 self._drop(rid)
             return
         rec = firm_record(firm)
         self.supply.upsert(rec)
-        self._track(rec.owner, rec.id)
         # Location, certifications and languages live on the firm: refresh its listings too.
         for o in firm.offerings:
             self._apply_offering(o.id, o)
@@ -204,7 +189,6 @@ class MatchIndex:
             return
         rec = offering_record(o)
         self.supply.upsert(rec)
-        self._track(rec.owner, rid)
 
     def _apply_need(self, need_id: int, n: Need | None = None) -> None:
         n = n or db.session.get(Need, need_id)
@@ -214,7 +198,6 @@ class MatchIndex:
             return
         rec = need_record(n)
         self.demand.upsert(rec)
-        self._track(rec.owner, rid)
 
 
 _lock = threading.Lock()
@@ -291,7 +274,7 @@ def _load_snapshot(root: str, settings: Settings, vocabulary, needed: int) -> Ma
     if mark < needed:
         return None
     state = MatchIndex(supply=engines["supply"], demand=engines["demand"], last_change=position,
-                       owners=extra.get("owners", {}), built_at=time.time(), snapshot_dir=root, rebuild_mark=mark)
+                       built_at=time.time(), snapshot_dir=root, rebuild_mark=mark)
     return state
 
 

@@ -125,3 +125,16 @@ def test_an_empty_engine_makes_a_snapshot_too(tmp_path, vocab, settings):
     assert len(loaded) == 0 and loaded.search(Query(text="めっき"), top=5) == []
     loaded.upsert(firm("N1", "需要", "アルマイト処理をお願いしたい", "Fujisawa", "JP", FUJISAWA, owner="F1"))
     assert loaded.get("N1") is not None
+
+
+def test_an_owners_records_are_read_off_the_owner_column_before_and_after_a_snapshot(tmp_path, records, vocab,
+                                                                                     settings):
+    built = Engine(settings=settings, vocabulary=vocab)
+    built.build(records + [firm("P1b", "辻堂メッキ 第二工場", "亜鉛めっき", "Fujisawa", "JP", FUJISAWA, owner="F1")])
+    assert sorted(built.owned_by("F1")) == ["P1", "P1b"] and built.owned_by("nobody") == []
+    snapshot.save(tmp_path, {"supply": built}, position=1)
+    loaded = snapshot.load(tmp_path, settings=settings, vocabulary=vocab)[0]["supply"]
+    assert sorted(loaded.owned_by("F1")) == ["P1", "P1b"]
+    loaded.remove("P1b")
+    loaded.upsert(firm("P1c", "辻堂メッキ 第三工場", "硬質クロムめっき", "Fujisawa", "JP", FUJISAWA, owner="F1"))
+    assert sorted(loaded.owned_by("F1")) == ["P1", "P1c"]

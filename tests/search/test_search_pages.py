@@ -156,7 +156,7 @@ def test_firm_edit_moves_its_records(app, make, market):
     index.refresh()
     for rid in (f"f{firm.id}",):
         assert index.supply.get(rid).city == "大阪市"
-    offering_ids = [r for r in index.owners[str(firm.id)] if r.startswith("o")]
+    offering_ids = [r for r in index.owned_by(firm.id) if r.startswith("o")]
     assert offering_ids and all(index.supply.get(r).lat == pytest.approx(34.69) for r in offering_ids)
 
 
@@ -182,7 +182,7 @@ def test_deleting_a_firm_removes_all_its_records(app, make, market):
     db.session.commit()
     index.refresh()
     assert index.supply.get(f"f{firm.id}") is None
-    assert str(firm.id) not in index.owners or not index.owners[str(firm.id)]
+    assert not index.owned_by(firm.id)
 
 
 def test_reindex_command_makes_processes_rebuild(app, runner, market):
