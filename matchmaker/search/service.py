@@ -6,6 +6,7 @@ firms, offerings and needs for the templates, and applies the rules that need th
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -137,7 +138,10 @@ def _supplier_matches(need: Need, top: int, index) -> tuple[str, list[tuple[str,
     scope = need.supplier_scope
     tiers = {"local": ["local"], "domestic": ["local", "domestic"], "overseas": ["overseas"],
              "anywhere": ["local", "domestic", "overseas"]}.get(scope, ["local", "domestic"])
-    return scope, [(tier, index.supply.search(scoped(base, tier), top=top * 3, explain=True)) for tier in tiers]
+    # kept without their records (what the pages show is loaded from the database): a bounded few KB per need
+    return scope, [(tier, [dataclasses.replace(m, record=None)
+                           for m in index.supply.search(scoped(base, tier), top=top * 3, explain=True)])
+                   for tier in tiers]
 
 
 def needs_for_offering(offering: Offering, top: int = 10) -> list[Hit]:
@@ -157,7 +161,7 @@ def needs_for_firm(firm: Firm, top: int = 10) -> list[Hit]:
         if found is not None:
             _answerable_cache.move_to_end(key)
     if found is None:
-        found = [(h.need.id, h.score, m, h.strength) for h, m in _answerable(firm, firm_query(firm),
+        found = [(h.need.id, h.score, dataclasses.replace(m, record=None), h.strength) for h, m in _answerable(firm, firm_query(firm),
                                                                            index.owned_by(firm.id), top)]
         with _answerable_lock:
             _answerable_cache[key] = found
