@@ -18,6 +18,12 @@ import numpy as np
 from .records import Record
 
 
+def _plain(a: np.ndarray) -> np.ndarray:
+    """A plain array over the same mapped pages: slicing a ``np.memmap`` makes a new memmap each time,
+    ten times slower than slicing an array (the engine reads a row's codes for each candidate)."""
+    return a.view(np.ndarray)
+
+
 class _Overlay:
     """A list-like view: rows below ``base`` read from the mapped files unless changed since;
     rows from ``base`` on were appended after the snapshot."""
@@ -62,7 +68,7 @@ class RecordShelf(_Overlay):
     """The engine's records: one pickle per row in ``NAME.records.bin``, found by ``NAME.records_at.npy``."""
 
     def __init__(self, blob: np.ndarray, at: np.ndarray):
-        self._blob, self._at = blob, at
+        self._blob, self._at = _plain(blob), _plain(at)
         super().__init__(len(at) - 1, self._load)
 
     def _load(self, row: int) -> Record | None:
@@ -75,7 +81,7 @@ class CodeShelf(_Overlay):
     ``NAME.codes_at.npy``, named by a list kept in memory (a few hundred codes)."""
 
     def __init__(self, codes: np.ndarray, at: np.ndarray, names: list[str]):
-        self._codes, self._at, self._names = codes, at, names
+        self._codes, self._at, self._names = _plain(codes), _plain(at), names
         super().__init__(len(at) - 1, self._load)
 
     def _load(self, row: int) -> tuple[str, ...]:

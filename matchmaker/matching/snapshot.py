@@ -203,7 +203,8 @@ def _load_engine(folder: Path, name: str, settings: Settings | None, vocabulary:
         st = _unpickle(f)
     idx = InvertedIndex()
     for a in _MAPPED:
-        setattr(idx, a, np.load(folder / f"{name}.{a}.npy", mmap_mode="r", allow_pickle=False))
+        # a plain array over the mapped pages (slices of a np.memmap are costly new memmaps: shelf.py)
+        setattr(idx, a, np.load(folder / f"{name}.{a}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray))
     for a in _COPIED:
         setattr(idx, a, np.array(np.load(folder / f"{name}.{a}.npy", allow_pickle=False)))
     idx.features = list(st["features"])

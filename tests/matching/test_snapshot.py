@@ -30,7 +30,7 @@ def test_a_loaded_snapshot_answers_like_the_engine_it_was_made_of(tmp_path, reco
     engines, position, extra = snapshot.load(tmp_path, settings=settings, vocabulary=vocab)
     loaded = engines["supply"]
     assert position == 42 and extra == {"owners": {"F1": {"P1"}}}
-    assert isinstance(loaded.index.col_rows, np.memmap) and not loaded.index.col_rows.flags.writeable
+    assert isinstance(loaded.index.col_rows.base, np.memmap) and not loaded.index.col_rows.flags.writeable
     assert len(loaded) == len(built) and "S1" not in loaded and "T2" in loaded
     for q in QUERIES:
         assert ranked(loaded, q) == ranked(built, q), q

@@ -35,7 +35,7 @@ def test_processes_map_the_snapshot_and_apply_later_changes(app, make, runner, c
     caplog.clear()
     second = get_index()  # another process: maps it, then applies the change written since
     assert "mapped the snapshot" in caplog.text
-    assert isinstance(second.supply.index.col_rows, np.memmap)
+    assert isinstance(second.supply.index.col_rows.base, np.memmap)
     assert f"f{later.id}" in second.supply and f"f{plater.id}" in second.supply
     assert second.owned_by(plater.id) == {f"f{plater.id}"}
 
@@ -44,7 +44,7 @@ def test_processes_map_the_snapshot_and_apply_later_changes(app, make, runner, c
     assert "writing the snapshot" in result.output  # progress (stderr, mixed in by the runner)
     assert snapshot.current(root)[0] != folder
     second.refresh()  # the rebuild row: the new snapshot is mapped, not built again here
-    assert isinstance(second.supply.index.col_rows, np.memmap) and f"f{later.id}" in second.supply
+    assert isinstance(second.supply.index.col_rows.base, np.memmap) and f"f{later.id}" in second.supply
 
     # a corrupt snapshot is never served: it is rebuilt, with a log line saying why
     folder, manifest = snapshot.current(root)
