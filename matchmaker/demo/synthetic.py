@@ -109,7 +109,20 @@ def add_synthetic(n: int, seed: int = 1, today: date | None = None, progress=Non
     except Exception:
         db.session.rollback()
         raise
+    _refresh_statistics()
     return counts[0], counts[1], counts[2]
+
+
+def _refresh_statistics() -> None:
+    """Let the database's planner see the new rows at once: until autovacuum gets to them it plans for the
+    old table sizes (at 100,000 new firms the directory filtered by language and area took 0.93 s instead of 0.26 s)."""
+    tables = ("firms", "firm_facets", "offerings", "needs")
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("ANALYZE " + ", ".join(tables)))
+        else:
+            conn.execute(sa.text("ANALYZE"))
+        conn.commit()
 
 
 def stderr_progress(done: int, total: int, seconds: float) -> None:
