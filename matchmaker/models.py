@@ -165,8 +165,7 @@ class Firm(db.Model):
     # A deleted firm keeps an anonymised row for the records other firms need (past meetings, deals).
     deleted_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow,
-                                                       index=True)
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     # Made up by `matchmaker seed-demo --synthetic N` to try the site at scale; never a real firm.
     synthetic: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # What the directory's keyword filter reads: names, descriptions, tags and equipment folded by the
@@ -178,6 +177,8 @@ class Firm(db.Model):
         # LIKE '%...%', kept so that every database has the same schema)
         sa.Index("ix_firms_search_text_trgm", "search_text", postgresql_using="gin",
                  postgresql_ops={"search_text": "gin_trgm_ops"}),
+        # the directory's order (newest first, id breaking ties): read off the index, never sorted
+        sa.Index("ix_firms_updated_at_id", "updated_at", "id"),
     )
 
     members: so.Mapped[list[User]] = so.relationship(back_populates="firm")
@@ -270,12 +271,15 @@ class Offering(db.Model):
     categories: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     tags: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="active", index=True)
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     firm: so.Mapped[Firm] = so.relationship(back_populates="offerings")
 
-    __table_args__ = (sa.CheckConstraint("status IN ('active', 'closed')", name="status"),)
+    __table_args__ = (
+        sa.Index("ix_offerings_created_at_id", "created_at", "id"),  # newest first on the home page and lists
+        sa.CheckConstraint("status IN ('active', 'closed')", name="status"),
+    )
 
     @property
     def is_open(self) -> bool:
@@ -298,12 +302,13 @@ class Need(db.Model):
     required_certifications: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     supplier_scope: so.Mapped[str] = so.mapped_column(sa.String(20), default="anywhere")
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="open", index=True)
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     firm: so.Mapped[Firm] = so.relationship(back_populates="needs")
 
     __table_args__ = (
+        sa.Index("ix_needs_created_at_id", "created_at", "id"),  # newest first on the home page and lists
         sa.CheckConstraint("status IN ('open', 'closed', 'fulfilled')", name="status"),
         sa.CheckConstraint("supplier_scope IN ('local', 'domestic', 'overseas', 'anywhere')", name="scope"),
     )

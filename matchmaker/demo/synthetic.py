@@ -82,8 +82,7 @@ def add_synthetic(n: int, seed: int = 1, today: date | None = None, progress=Non
                     if rng.random() < 0.8:
                         offerings.append({"firm_id": firm_id, "title": o["title"][:200],
                                           "description": o.get("description", ""), "categories": o.get("industries", []),
-                                          "tags": o.get("tags", []), "status": "active", "created_at": now,
-                                          "updated_at": now})
+                                          "tags": o.get("tags", []), "status": "active", **_posted(now, rng)})
                 for nd in t.get("needs", []):
                     if rng.random() < 0.5:
                         days = nd.get("delivery_in_days")
@@ -94,7 +93,7 @@ def add_synthetic(n: int, seed: int = 1, today: date | None = None, progress=Non
                                       "budget_min": nd.get("budget_min"), "budget_max": nd.get("budget_max"),
                                       "required_certifications": nd.get("required_certifications", []),
                                       "supplier_scope": nd.get("supplier_scope", "anywhere"),
-                                      "status": nd.get("status", "open"), "created_at": now, "updated_at": now})
+                                      "status": nd.get("status", "open"), **_posted(now, rng)})
             for model, rows in ((FirmFacet, facets), (Offering, offerings), (Need, needs)):
                 if rows:
                     db.session.execute(sa.insert(model), rows)
@@ -123,6 +122,12 @@ def _refresh_statistics() -> None:
         else:
             conn.execute(sa.text("ANALYZE"))
         conn.commit()
+
+
+def _posted(now, rng: random.Random) -> dict:
+    """A listing posted at some moment of the last year (and not changed since)."""
+    at = now - timedelta(minutes=rng.randrange(60 * 24 * 365))
+    return {"created_at": at, "updated_at": at}
 
 
 def stderr_progress(done: int, total: int, seconds: float) -> None:
