@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 from .. import reference
 from ..extensions import db
 from ..files.media import of_firm as media_of_firm
-from ..formfields import options, page_number
+from ..formfields import options
 from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Firm, Need, Offering, utcnow
+from ..paging import paginate
 from ..security import get_or_404, organizer_required, require_own_firm
 from ..search.service import needs_for_firm, suppliers_for_need
 from .forms import DirectoryForm, FirmForm
@@ -37,7 +38,7 @@ def directory():
                                   certification=form.certification.data, language=form.language.data,
                                   area=form.area.data, verified=bool(form.verified.data))
     query = query.order_by(Firm.updated_at.desc(), Firm.id.desc())
-    page = db.paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"], page=page_number(), error_out=False, max_per_page=100)
+    page = paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"])
     return render_template("firms/directory.html", form=form, page=page)
 
 

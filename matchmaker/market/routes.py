@@ -17,8 +17,9 @@ from .. import reference
 from ..capabilities import certification_labels
 from .. import idempotency
 from ..extensions import db
+from ..paging import paginate
 from ..firms.routes import capability_suggestions
-from ..formfields import clean_query, like_pattern, options, page_number
+from ..formfields import clean_query, like_pattern, options
 from ..forms import EmptyForm
 from ..i18n import current_locale
 from ..models import Firm, Need, Offering
@@ -76,7 +77,7 @@ def browse(kinds: str):
         like = like_pattern(q)
         query = query.where(sa.or_(kind.model.title.ilike(like, escape="\\"), kind.model.description.ilike(like, escape="\\")))
     query = query.order_by(kind.model.created_at.desc(), kind.model.id.desc())
-    page = db.paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"], page=page_number(), error_out=False)
+    page = paginate(query, per_page=current_app.config["MATCHMAKER_PAGE_SIZE"])
     return render_template("market/browse.html", kind=kind, kinds=kinds, page=page, q=q)
 
 

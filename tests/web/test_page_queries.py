@@ -125,3 +125,23 @@ def test_fair_pages_issue_the_same_statements_at_two_sizes(app, make, world, cli
     large = {url: statements(c, url) for c, url in pages}
     grew = {url: (small[url], large[url]) for url in small if large[url] > small[url]}
     assert not grew, f"statements grow with the participants (N+1): {grew}"
+
+
+def test_long_lists_count_up_to_a_bound_and_still_page_past_it(app, make, client, monkeypatch):
+    """The directory and the lists count at most COUNT_CAP rows beyond the page: past it the page says
+    "more than", and the next pages still open."""
+    from matchmaker import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 4)
+    app.config["MATCHMAKER_PAGE_SIZE"] = 2
+    firms = [make.firm(name=f"相模精工{i}") for i in range(7)]
+    for f in firms[:5]:
+        make.need(f, title="アルミ部品の切削加工")
+    capped = ("More than 4 results", "4件以上")
+    assert any(c in text(client.get("/firms/")) for c in capped)
+    last = text(client.get("/firms/?page=4"))  # row 7 of 7: the count reaches as far as the page asked for
+    assert "相模精工0" in last and not any(c in last for c in capped)
+    few = text(client.get("/firms/?q=相模精工1"))
+    assert "相模精工1" in few and "件以上" not in few and "More than" not in few
+    assert any(c in text(client.get("/needs/")) for c in capped)
+    assert "アルミ部品の切削加工" in text(client.get("/needs/?page=3"))
