@@ -242,3 +242,24 @@ def test_two_imports_at_once_create_each_firm_once(app, client, auth, make):
     result = db.session.scalar(sa.select(ImportJob).where(ImportJob.kind == "import")).result
     assert (result["created"], result["skipped"]) == (0, 3), result
     assert names() == sorted(["株式会社湘南テスト製作所", "有限会社辻堂プレス", "寒川ソフト合同会社"])
+
+
+def test_forged_posts_and_too_many_jobs_are_refused(app, client, auth, make):
+    organizer = make.user(role="organizer", locale="en")
+    up = stored_upload(organizer)
+    auth.login(organizer.email)
+    app.config["WTF_CSRF_ENABLED"] = True  # a form posted from another site carries no token
+    for url in (f"/admin/import/{up.id}/confirm", f"/admin/import/{up.id}/check"):
+        assert client.post(url, data={"valid_only": "1"}).status_code == 400, url
+    app.config["WTF_CSRF_ENABLED"] = False
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ImportJob)) == 0
+    # one organizer may not queue checks without end: the fourth waits for one of three to finish
+    live = [job_row(stored_upload(organizer), organizer, state=state) for state in ("queued", "running", "running")]
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(ImportUpload))
+    r = upload(client, member_list())
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/admin/import/jobs/{live[-1].id}")
+    assert "under way" in client.get(r.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ImportUpload)) == before
+    r = client.post(f"/admin/import/{up.id}/check", data={"on_duplicate": "update"})
+    assert r.headers["Location"].endswith(f"/admin/import/jobs/{live[-1].id}")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ImportJob)) == 3
