@@ -119,6 +119,12 @@ def default_config(instance_path: str) -> dict:
         # Member-list import (imports/): largest file accepted; how long a claim invitation works; after
         # how many months a profile counts as stale and its members are asked to confirm it.
         "MATCHMAKER_IMPORT_MAX_MB": 20,
+        # The page's checks and imports run in a background thread of the server process (imports/jobs.py),
+        # this many at a time per process; a job whose process stopped renewing its heartbeat for this many
+        # seconds (a restart) is marked failed. False: run inside the request (tests).
+        "MATCHMAKER_IMPORT_BACKGROUND": True,
+        "MATCHMAKER_IMPORT_WORKERS": 1,
+        "MATCHMAKER_IMPORT_STALE_SECONDS": 120,
         "MATCHMAKER_CLAIM_DAYS": 14,
         "MATCHMAKER_CONFIRM_MONTHS": 12,
         # Indicators: a figure describing fewer firms than this is shown as "< N" (page, exports, public page);

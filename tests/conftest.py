@@ -106,8 +106,10 @@ def app(database_url, tmp_path, app_config, mail_server):
             db.create_all()
             _created.add(database_url)
         yield app
+        from matchmaker.imports.jobs import wait_for_jobs
         from matchmaker.mail.sender import stop_sender
 
+        wait_for_jobs(app)  # the member-list checks and imports running in the background finish first
         stop_sender(app)  # the mail sender finishes before the tables are emptied
         db.session.remove()
         with db.engine.begin() as conn:

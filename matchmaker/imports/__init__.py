@@ -9,6 +9,7 @@ from flask import current_app
 
 from ..extensions import db
 from .columns import Mapping
+from .locking import import_lock
 from .reading import FileProblem, Table, read_table
 from .service import Options, Plan, Progress, apply_plan, plan_import, report
 
@@ -27,20 +28,26 @@ def load(data: bytes, filename: str = "", encoding: str = "auto", sheet: str | N
 def import_table(table: Table, mapping: Mapping | None = None, options: Options | None = None,
                  dry_run: bool = True, progress: Progress | None = None) -> dict:
     """Plan the import and, unless ``dry_run`` or the plan has errors (and not ``valid_only``), write it
-    and commit. Returns the report (service.report)."""
+    and commit. Returns the report (service.report). A real import waits for any other to finish first
+    (locking.py), then plans against the firms it saved."""
     mapping = mapping or Mapping.detect(table.headers)
-    plan = plan_import(table, mapping, options, progress)
-    counts = None
-    if not dry_run and plan.writable:
-        try:
-            counts = apply_plan(plan, progress)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-    else:
+    if dry_run:
+        plan = plan_import(table, mapping, options, progress)
         db.session.rollback()
+        return report(plan, None, dry_run)
+    counts = None
+    try:
+        with import_lock(db.session, on_wait=(lambda: progress("waiting", 0, 0)) if progress else None):
+            plan = plan_import(table, mapping, options, progress)
+            if plan.writable:
+                counts = apply_plan(plan, progress)
+                db.session.commit()
+            else:
+                db.session.rollback()
+    except Exception:
+        db.session.rollback()
+        raise
     return report(plan, counts, dry_run)
 
 
-__all__ = ["FileProblem", "Mapping", "Options", "Plan", "import_table", "load", "max_bytes"]
+__all__ = ["FileProblem", "Mapping", "Options", "Plan", "import_lock", "import_table", "load", "max_bytes", "read_table"]

@@ -81,8 +81,25 @@ def phone_key(value: str) -> str:
     return re.sub(r"\D", "", value or "")
 
 
+# A plain ASCII address (dot-atom local part, host name labels): its domain is checked once per list.
+_PLAIN_EMAIL = re.compile(r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)@"
+                          r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})")
+
+
+@lru_cache(maxsize=4096)
+def _domain_ok(domain: str) -> bool:
+    try:
+        validate_email("x@" + domain, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
 def email(value: str) -> str | None:
     v = text(value)
+    m = _PLAIN_EMAIL.fullmatch(v)
+    if m and len(m.group(1)) <= 64 and len(v) <= 254 and "xn--" not in v.lower():  # as validate_email, cached
+        return v.lower() if _domain_ok(m.group(2).lower()) else None
     try:
         return validate_email(v, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
@@ -121,6 +138,16 @@ def _municipality_keys() -> dict[str, dict[str, reference.Place]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _municipality_index() -> dict[str, dict[str, list[tuple[str, reference.Place]]]]:
+    """prefecture -> first character -> (municipality name as an address writes it, place)."""
+    out: dict[str, dict[str, list[tuple[str, reference.Place]]]] = {}
+    for region, keys in _municipality_keys().items():
+        for key, place in keys.items():
+            out.setdefault(region, {}).setdefault(key[:1], []).append((key, place))
+    return out
+
+
 _GUN = re.compile(r"^[^\s市区町村]{1,6}郡")
 
 
@@ -132,9 +159,9 @@ def resolve_address(address: str) -> reference.Place | None:
     rest = a[len(pref):] if pref else a
     found: list[tuple[int, reference.Place]] = []
     for region in ([pref] if pref else _municipality_keys()):
-        keys = _municipality_keys()[region]
+        by_first = _municipality_index()[region]
         for candidate in (rest, _GUN.sub("", rest)):
-            for key, place in keys.items():
+            for key, place in by_first.get(candidate[:1], ()):
                 if candidate.startswith(key):
                     found.append((len(key), place))
     if not found:

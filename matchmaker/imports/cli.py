@@ -24,6 +24,12 @@ class _Progress:
         self.last = (None, -1)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage == "waiting":  # another import holds the lock (locking.py)
+            if self.last[0] != stage:
+                sys.stderr.write("waiting for another import to finish\n")
+                sys.stderr.flush()
+            self.last = (stage, 0)
+            return
         tenth = done * 10 // max(total, 1)
         if not self.tty and (stage, tenth) == self.last:
             return

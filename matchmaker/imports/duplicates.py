@@ -61,16 +61,23 @@ class Match:
 
 
 class Matcher:
+    """Firms by block. Each block keeps the name keys of its firms in one list (with the firm of each), so a
+    row's names are scored against a block in one call of rapidfuzz's C++ loop, and only the hits come back
+    to Python: the work per row does not grow in Python with the size of its town's blocks."""
+
     def __init__(self, items=()):
         self.items: dict[int, Firmish] = {}
-        self._blocks: dict[tuple, list[int]] = {}
+        self._blocks: dict[tuple, tuple[list[int], list[str]]] = {}  # block -> (firm of each key, keys)
         for it in items:
             self.add(it)
 
     def add(self, it: Firmish) -> None:
         self.items[it.ref] = it
         for b in self._block_keys(it):
-            self._blocks.setdefault(b, []).append(it.ref)
+            refs, keys = self._blocks.setdefault(b, ([], []))
+            for k in it.keys:
+                refs.append(it.ref)
+                keys.append(k)
 
     @staticmethod
     def _block_keys(it: Firmish) -> set[tuple]:
@@ -88,23 +95,21 @@ class Matcher:
         return out
 
     def best(self, it: Firmish, exclude: int | None = None) -> Match | None:
-        refs: set[int] = set()
-        for b in self._block_keys(it):
-            refs.update(self._blocks.get(b, ()))
-        refs.discard(exclude)
-        if not refs:
-            return None
-        # Names first, in bulk (rapidfuzz's C++ loop): only candidates with a close enough name go on.
-        pairs = [(ref, k) for ref in refs for k in self.items[ref].keys]
-        choices = [k for _, k in pairs]
+        # Names first, in bulk: only candidates with a close enough name go on.
         names: dict[int, float] = {}
-        for key in it.keys:
-            for _, score, i in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=MIN_NAME * 100,
-                                               limit=None):
-                ref = pairs[i][0]
-                names[ref] = max(names.get(ref, 0.0), score / 100)
+        for b in self._block_keys(it):
+            block = self._blocks.get(b)
+            if block is None:
+                continue
+            refs, keys = block
+            for key in it.keys:
+                for _, score, i in process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=MIN_NAME * 100,
+                                                   limit=None):
+                    ref = refs[i]
+                    if ref != exclude and score / 100 > names.get(ref, 0.0):
+                        names[ref] = score / 100
         best: Match | None = None
-        for ref, name in names.items():
+        for ref, name in sorted(names.items()):  # ties: the earliest firm or row
             m = self._score(it, self.items[ref], name)
             if m and (best is None or m.score > best.score):
                 best = m

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Firm, utcnow
+from ..models import ChangeLog, Firm, FirmFacet, utcnow
+from ..search.text import firm_search_text
 from .cleaning import CleanRow, clean_row
 from .columns import Mapping
 from .duplicates import Firmish, Match, Matcher
@@ -125,39 +127,103 @@ def _decide(row: CleanRow, db_match: Match | None, file_match: Match | None, opt
     return RowPlan(row, "create")
 
 
+BATCH = 1000  # firms created per INSERT statement
+
+
 def apply_plan(plan: Plan, progress: Progress | None = None) -> dict[str, int]:
-    """Write the plan in the current transaction (the caller commits); counts of what was done."""
+    """Write the plan in the current transaction (the caller commits); counts of what was done.
+
+    Updates go through the ORM (each changes only what differs). New firms, the bulk of a first import, are
+    inserted a batch at a time (one INSERT ... RETURNING, then their facets and change-log rows), without
+    building ORM objects: what the session's flush hooks would add (the search text, the change log that
+    the matching index follows) is written here, in the same transaction."""
     now = utcnow()
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    todo = [r for r in plan.rows if r.action in ("create", "update")]
+    creates = [r for r in plan.rows if r.action == "create"]
+    updates = [r for r in plan.rows if r.action == "update"]
+    total, done = len(creates) + len(updates), 0
     targets = {}
-    ids = [r.target for r in todo if r.action == "update"]
+    ids = [r.target for r in updates]
     for start in range(0, len(ids), 500):
         for firm in db.session.scalars(sa.select(Firm).where(Firm.id.in_(ids[start:start + 500]))):
             targets[firm.id] = firm
-    for i, r in enumerate(todo):
-        v = r.clean.values
-        if r.action == "create":
-            firm = Firm(published_at=now, imported_at=now, confirmed_at=None, country="JP")
-            _assign(firm, v, overwrite=True)
-            db.session.add(firm)
-            counts["created"] += 1
+    for r in updates:
+        firm = targets.get(r.target)
+        if firm is None or firm.deleted_at is not None:
+            counts["unchanged"] += 1
+        elif _assign(firm, r.clean.values, overwrite=True, keep_name=True):
+            firm.updated_at = now
+            counts["updated"] += 1
         else:
-            firm = targets.get(r.target)
-            if firm is None or firm.deleted_at is not None:
-                counts["unchanged"] += 1
-                continue
-            if _assign(firm, v, overwrite=True, keep_name=True):
-                firm.updated_at = now
-                counts["updated"] += 1
-            else:
-                counts["unchanged"] += 1
-        if progress and (i % 200 == 0 or i + 1 == len(todo)):
-            progress("write", i + 1, len(todo))
-        if i % 1000 == 999:
+            counts["unchanged"] += 1
+        done += 1
+        if progress and (done % 200 == 0 or done == total):
+            progress("write", done, total)
+        if done % 1000 == 0:
             db.session.flush()
     db.session.flush()
+    for start in range(0, len(creates), BATCH):
+        batch = creates[start:start + BATCH]
+        rows = [_new_firm(r.clean.values, now) for r in batch]
+        firm_ids = _insert_firms(rows)
+        facets = [{"firm_id": firm_id, "kind": kind, "value": value, "position": i}
+                  for firm_id, r in zip(firm_ids, batch) for kind, values in _facets(r.clean.values)
+                  for i, value in enumerate(values)]
+        if facets:
+            db.session.execute(sa.insert(FirmFacet), facets)
+        db.session.execute(sa.insert(ChangeLog), [{"entity": "firm", "entity_id": firm_id, "op": "upsert", "at": now}
+                                                  for firm_id in firm_ids])
+        counts["created"] += len(firm_ids)
+        done += len(batch)
+        if progress:
+            progress("write", done, total)
     return counts
+
+
+def _insert_firms(rows: list[dict]) -> list[int]:
+    """Insert the rows; their ids, in order. PostgreSQL: ids drawn from the table's sequence first, then one
+    prepared INSERT for all rows (psycopg parses a statement of thousands of VALUES anew each time, which
+    costs more than the writing); elsewhere INSERT ... RETURNING."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = list(db.session.scalars(sa.select(sa.func.nextval(sa.func.pg_get_serial_sequence("firms", "id")))
+                                      .select_from(sa.func.generate_series(1, len(rows)))))
+        for row, firm_id in zip(rows, ids):
+            row["id"] = firm_id
+        db.session.execute(sa.insert(Firm), rows)
+        return ids
+    return list(db.session.scalars(sa.insert(Firm).returning(Firm.id, sort_by_parameter_order=True), rows))
+
+
+_FACET_KINDS = {"industries": "industry", "certifications": "certification"}
+_COLUMN_DEFAULTS = {c.key: (c.default.arg if c.default is not None and c.default.is_scalar else None)
+                    for c in Firm.__table__.columns if c.key != "id"}
+
+
+def _facets(values: dict) -> list[tuple[str, list[str]]]:
+    """The firm's list fields as its facets keep them: stripped, once each, in order (models._facet_property)."""
+    out = []
+    for key, kind in _FACET_KINDS.items():
+        seen: list[str] = []
+        for v in values.get(key) or []:
+            v = (v or "").strip()
+            if v and v not in seen:
+                seen.append(v)
+        if seen:
+            out.append((kind, seen))
+    return out
+
+
+def _new_firm(values: dict, now) -> dict:
+    """The columns of a new firm: its values where given, else the model's defaults (every row has every key,
+    so that the batch is one statement)."""
+    row = {k: v for k, v in _COLUMN_DEFAULTS.items()}
+    for key, value in values.items():
+        if key in row and key not in LIST_FIELDS and value not in (None, ""):
+            row[key] = value
+    row.update(published_at=now, imported_at=now, confirmed_at=None, created_at=now, updated_at=now,
+               country=row["country"] or "JP")
+    row["search_text"] = firm_search_text(SimpleNamespace(**row, tags=[], equipment=[]))
+    return row
 
 
 def _assign(firm: Firm, values: dict, overwrite: bool, keep_name: bool = False) -> bool:

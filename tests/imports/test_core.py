@@ -176,3 +176,21 @@ def test_duplicates_certain_uncertain_and_different():
     assert typo.ref == 3 and typo.certain
     assert matcher.best(Firmish(14, "湘南テスト製作所", city="藤沢市")) is None
     assert matcher.best(Firmish(15, "全く別の会社", city="藤沢市", phone="0466-11-1111")) is None
+
+
+def test_email_fast_path_agrees_with_the_validator():
+    """Plain addresses skip the full validator (their domain is checked once); the answer is the same."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from matchmaker.imports.cleaning import email
+
+    def full(v):
+        try:
+            return validate_email(v, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            return None
+
+    for v in ("Info@Shonan-Test.example.com", "a..b@x.com", "a@b", "a@localhost", "user+tag@mail.co.jp", "a@x.test",
+              "a.@x.com", "a@x.c", "a@123.com", "a@x_y.com", "a@xn--eckwd4c7c.jp", "a@x.local", "a" * 65 + "@x.com",
+              "a@" + "b" * 64 + ".com", '"q"@x.com', "a@x..com", "日本@例え.jp", "a@-x.com"):
+        assert email(v) == full(v), v

@@ -36,6 +36,15 @@ def test_import_a_member_list_then_again(app):
     assert f.latitude and f.industries and f.certifications == ["ISO9001", "ISO14001"] and f.founded_year == 1965
     # the matching index follows through the change log
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ChangeLog).where(ChangeLog.entity == "firm")) >= 3
+    # firms inserted in bulk are as the ORM writes them: the search text its hook keeps, one log row each
+    from matchmaker.search.text import firm_search_text
+
+    for firm in firms().values():
+        assert firm.search_text and firm.search_text == firm_search_text(firm)
+        assert firm.created_at and firm.updated_at and firm.country == "JP" and firm.synthetic is False
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ChangeLog).where(
+            ChangeLog.entity == "firm", ChangeLog.entity_id == firm.id, ChangeLog.op == "upsert")) == 1
+    assert "てすと" in f.search_text and f.industries == firms()["株式会社湘南テスト製作所"].industries
 
     again = run(member_list())  # the same file again creates nothing
     assert (again["created"], again["updated"], again["skipped"]) == (0, 0, 3)

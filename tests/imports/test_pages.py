@@ -5,12 +5,14 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
 from matchmaker.imports import read_table
 from matchmaker.imports.columns import Mapping
-from matchmaker.imports.models import ImportUpload
+from matchmaker.files.storage import storage
+from matchmaker.imports.models import ImportJob, ImportUpload
 from matchmaker.models import Firm, utcnow
 
 from .files import HEADER_JA, ROWS_JA, csv_bytes, member_list
@@ -21,9 +23,20 @@ def names() -> set[str]:
     return set(db.session.scalars(sa.select(Firm.name)))
 
 
+@pytest.fixture
+def app_config():
+    """The jobs run in their thread, joined before the request answers (test_jobs.py runs them in the background)."""
+    return {"MATCHMAKER_IMPORT_BACKGROUND": False}
+
+
 def upload(client, data: bytes, filename="list.csv", **fields):
     return client.post("/admin/import", data={"file": (io.BytesIO(data), filename), "encoding": "auto", **fields},
                        content_type="multipart/form-data")
+
+
+def last_upload() -> ImportUpload:
+    db.session.rollback()
+    return db.session.scalar(sa.select(ImportUpload).order_by(ImportUpload.id.desc()).limit(1))
 
 
 def test_upload_check_change_the_mapping_and_import_once(app, client, auth, make):
@@ -32,36 +45,61 @@ def test_upload_check_change_the_mapping_and_import_once(app, client, auth, make
     r = upload(client, member_list("cp932"))
     assert r.status_code == 302
     page = r.headers["Location"]
+    assert "/admin/import/jobs/" in page
     r = client.get(page)
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "株式会社湘南テスト製作所" not in names()
-    assert "備考" in html and "Shift_JIS" not in html or "cp932" in html
+    assert "備考" in html and "cp932" in html
+    up = last_upload()
+    assert client.get(f"/admin/import/{up.id}").headers["Location"].endswith(page)  # the upload's latest job
     # the organizer ignores the description column (8) and checks again
     cols = {f"col-{i}": f for i, f in Mapping.detect(HEADER_JA).columns.items() if f != "description"}
-    r = client.get(page, query_string=cols)
-    assert 'name="col-8"' in r.get_data(as_text=True) and 'name="col-9"' in r.get_data(as_text=True)
-    confirm = page + "/confirm"
-    r = client.post(confirm, data={**cols, "on_duplicate": "skip", "valid_only": "0", "suggest": "1"})
+    choices = {**cols, "on_duplicate": "skip", "valid_only": "0", "suggest": "1"}
+    r = client.post(f"/admin/import/{up.id}/check", data=choices)
+    check = r.headers["Location"]
+    assert check != page
+    html = client.get(check).get_data(as_text=True)
+    assert 'name="col-8"' in html and 'name="col-9"' in html
+    assert '<option value="description" selected' not in html  # the check shows the organizer's choice
+    assert client.post(f"/admin/import/{up.id}/check", data=choices).headers["Location"] == check  # same check
+    confirm = f"/admin/import/{up.id}/confirm"
+    r = client.post(confirm, data=choices)
     assert r.status_code == 302
+    done = r.headers["Location"]
     assert {"株式会社湘南テスト製作所", "有限会社辻堂プレス", "寒川ソフト合同会社"} <= names()
     f = db.session.scalar(sa.select(Firm).where(Firm.name == "有限会社辻堂プレス"))
     assert f.description_ja == ""  # the column was ignored
-    # posted twice (a double click, a second tab): imported once
-    r = client.post(confirm, data={**cols, "on_duplicate": "skip"})
-    assert r.status_code == 302 and len(names()) == 3
-    assert "3" in client.get(page).get_data(as_text=True)
+    html = client.get(done).get_data(as_text=True)
+    assert "3" in html and "/admin/import" in html
+    with pytest.raises(FileNotFoundError):  # the stored file is removed once imported
+        storage().read(last_upload().storage_key)
+    # posted twice (a double click, a second tab): imported once, the same import's page
+    r = client.post(confirm, data=choices)
+    assert r.status_code == 302 and r.headers["Location"] == done and len(names()) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ImportJob).where(ImportJob.kind == "import")) == 1
+    # the check's page now says so and offers no second import
+    html = client.get(check).get_data(as_text=True)
+    assert "取り込む</button>" not in html and done.split("/admin")[1] in html
 
-    # someone else's upload is not found; members may not import
+    # the city's organizers share the work: another organizer sees the jobs (and cannot import twice either)
     other = make.user(role="organizer")
     auth.logout()
     auth.login(other.email)
-    assert client.get(page).status_code == 404
-    assert client.post(confirm).status_code == 404
+    assert client.get(page).status_code == 200 and client.get(done).status_code == 200
+    assert client.post(confirm, data=choices).headers["Location"] == done and len(names()) == 3
+    assert "list.csv" in client.get("/admin/import").get_data(as_text=True)  # recent checks and imports
+    # members may not import, nor see any job; nor may visitors
     member = make.user(firm=make.firm())
     auth.logout()
     auth.login(member.email)
     assert client.get("/admin/import").status_code == 403
     assert upload(client, member_list()).status_code == 403
+    for url in (page, done, page + "/status", f"/admin/import/{up.id}"):
+        assert client.get(url).status_code == 403, url
+    for url in (confirm, f"/admin/import/{up.id}/check"):
+        assert client.post(url, data=choices).status_code == 403, url
+    auth.logout()
+    assert client.get(page + "/status").status_code == 302  # sign in first
 
 
 def test_bad_files_are_form_errors_not_500(app, client, auth, make):
@@ -81,9 +119,12 @@ def test_errors_import_nothing_unless_valid_rows_only(app, client, auth, make):
     page = upload(client, data).headers["Location"]
     html = client.get(page).get_data(as_text=True)
     assert "は郵便番号ではありません" in html and "取り込む</button>" not in html  # in the reader's language
-    r = client.post(page + "/confirm", data={"valid_only": "0"})
+    confirm = f"/admin/import/{last_upload().id}/confirm"
+    r = client.post(confirm, data={"valid_only": "0"})
     assert r.status_code == 302 and names() == set()
-    r = client.post(page + "/confirm", data={"valid_only": "1"})
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "何も取り込んでいません" in html and "は郵便番号ではありません" in html and page.split("/admin")[1] in html
+    r = client.post(confirm, data={"valid_only": "1"})  # the failed import does not stand in the way
     assert names() == {"良い会社"}
 
 
