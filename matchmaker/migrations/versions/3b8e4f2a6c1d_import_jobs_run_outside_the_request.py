@@ -1,7 +1,7 @@
 """Member-list checks and imports run outside the request: their jobs, state and progress
 
 Revision ID: 3b8e4f2a6c1d
-Revises: d56aff0a55be
+Revises: c3a9e1f0b2d4
 Create Date: 2026-12-04 21:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3b8e4f2a6c1d'
-down_revision = 'd56aff0a55be'
+down_revision = 'c3a9e1f0b2d4'
 branch_labels = None
 depends_on = None
 
