@@ -53,6 +53,9 @@ MIN_CONFIDENCE = 0.3  # a firm "does" a concept part from this confidence (with 
 MIN_PHRASE_CONFIDENCE = 0.45  # ... a phrase part (no concept to check: the words must carry it) from this one
 MIN_RELATIVE = 0.75  # a "partial" match takes a part only this close to the best firm found for it
 SINGLE_RELATIVE = 0.8  # a firm covers the need alone when it is this close to the best on every part
+FOCUS_FLOOR = 0.4  # a firm's strength on a part: the engine's score x (FOCUS_FLOOR + (1 - FOCUS_FLOOR) x focus)
+# what an order is (its stage or form), not a trade: never a firm's main trade when weighing its focus
+STAGES = ("process.prototyping", "process.mass_production", "process.low_volume", "service.oem")
 
 # phrases are cut at punctuation, list marks and the words that chain steps (parentheses are kept: what
 # they hold explains the work before them)
@@ -82,6 +85,8 @@ _WORK_EN = re.compile(
 _NOT_WORK_EN = {"including", "according", "existing", "housing", "housings", "bearing", "fitting", "ceiling",
                 "building", "something", "anything", "nothing", "pricing", "morning", "evening", "during",
                 "following", "packaging", "regarding", "thing"}
+_DETERMINED = re.compile(r"(?:^|\s)(?:a|an|the|this|that|these|those|our|my|your|its|their|each|every|one|two|"
+                         r"three|\d+)\s+$", re.IGNORECASE)
 _MODIFIER_EN = re.compile(r"\s(?:of|for|on|in|from)\s", re.IGNORECASE)
 _PURPOSE_EN = re.compile(r"\bfor\s+(?:our|the|a|an|your|its|their)?\s*$", re.IGNORECASE)
 
@@ -193,7 +198,10 @@ def _asks_for_work(phrase: str) -> bool:
         return len(phrase) >= 3
     if len(phrase.split()) < 2:
         return False
-    return any(m.group(0).casefold() not in _NOT_WORK_EN for m in _WORK_EN.finditer(phrase))
+    # a work word right after an article, a possessive or a number is a thing, not the work ("export a
+    # machine", "our print", "2 casts")
+    return any(m.group(0).casefold() not in _NOT_WORK_EN and not _DETERMINED.search(phrase[:m.start()])
+               for m in _WORK_EN.finditer(phrase))
 
 
 _VERB_EN = re.compile(r"^\s*([A-Za-z]{3,})\b")
@@ -385,16 +393,46 @@ def part_query(base: Query, part: Part) -> Query:
     return replace(base, text=part.text, tags=list(part.concepts), id=base.id)
 
 
+def focus(part: Part, m: Match, engine: Engine) -> float:
+    """How much of what the firm (this record) does is the part's work, 0..1: its evidence for the part's
+    capability against its main trade (the capability family it names most; order stages such as
+    prototyping or mass production left out). A shop whose trade is the part's work scores 1; one that
+    names the work beside its own trade (a die-caster machining its castings, a sheet-metal shop that
+    buffs its welds) scores by how much of its work it is. 1 for a part that names no capability."""
+    vocab = engine.vocabulary
+    kinds = set(engine.settings.capability_kinds)
+    caps = [c for c in part.concepts if (k := vocab.concepts.get(c)) is not None and k.kind in kinds]
+    if not caps:
+        return 1.0
+    a = engine.record_analysis(m.id)
+    if a is None:
+        return 1.0
+    ev = dict(a.evidence)
+    for tag in m.record.tags if m.record is not None else ():
+        for c in (tag, *vocab.ancestors(tag)) if tag in vocab else ():
+            ev[c] = ev.get(c, 0.0) + 1.0  # a tag says it once more
+    mine = max((ev.get(c, 0.0) for c in accepted_concepts(replace(part, concepts=tuple(caps)), vocab)), default=0.0)
+    if mine <= 0:
+        return 0.0
+    trade = max((v for c, v in ev.items() if not c.startswith(STAGES) and not vocab.ancestors(c)
+                 and (k := vocab.concepts.get(c)) is not None and k.kind in kinds), default=0.0)
+    return min(1.0, mine / max(trade, mine))
+
+
 def candidates(engine: Engine, base: Query, parts: Sequence[Part], top: int = PART_TOP) -> dict[int, list[Capable]]:
+    """Firms able to take each part, strongest first. Strength is the engine's score for the part times
+    how much of the firm's work the part is (:func:`focus`), relative to the strongest firm found."""
     out: dict[int, list[Capable]] = {}
     for i, p in enumerate(parts):
-        found: dict[str, Capable] = {}
         accepted = accepted_concepts(p, engine.vocabulary)
         matches = engine.search(part_query(base, p), top=top + 2, explain=True)
-        best = max((m.score for m in matches), default=0.0) or 1.0
-        for m in matches:
-            rel = m.score / best
-            if not _does(p, m, accepted) or ((m.strength == "partial" or not p.concepts) and rel < MIN_RELATIVE):
+        scored = [(m, m.score * (FOCUS_FLOOR + (1.0 - FOCUS_FLOOR) * focus(p, m, engine)))
+                  for m in matches if _does(p, m, accepted)]
+        best = max((s for _m, s in scored), default=0.0) or 1.0
+        found: dict[str, Capable] = {}
+        for m, s in sorted(scored, key=lambda ms: -ms[1]):
+            rel = s / best
+            if (m.strength == "partial" or not p.concepts) and rel < MIN_RELATIVE:
                 continue
             fid = _owner(m)
             if fid in found:
