@@ -5,7 +5,9 @@ the phrase that asked for it; a phrase that asks for work the vocabulary does no
 part of its own). Each part is searched like a need of its own through the engine (same retrieval,
 scoring, thresholds and hard filters); a firm can do a part when the engine finds it and it offers
 the part's capability itself (not only a related one) with enough confidence, or, for a phrase part,
-when the engine's confidence is good. The team is then chosen as a small weighted set cover, solved
+when the engine's confidence is good. A firm's strength on a part is the engine's score weighed by how
+much of the firm's work the part is (its focus: a specialist before a firm naming the work beside its
+own trade). The team is then chosen as a small weighted set cover, solved
 exactly with HiGHS: most parts covered first, then the members' strength on their parts, then
 nearness (to the buyer and among the members, when the need prefers local suppliers), less a small
 cost per member. A single firm that covers every part comes first; parts nobody can do are reported.
