@@ -54,17 +54,18 @@ class TeamResults:
     single: list[Firm] = field(default_factory=list)  # firms that do every part alone (they lead the suppliers)
 
 
-def team_proposal(need: Need, top: int = 3) -> TeamResults:
+def team_proposal(need: Need, top: int = 3, singles: bool = True) -> TeamResults:
     """The need's parts, up to ``top`` teams of 2-4 listed firms that together do them, the firms that do
-    every part alone and the parts nobody was found for: what the need's page shows and the API answers."""
+    every part alone (unless ``singles`` is false: the page shows them as the recommended suppliers) and
+    the parts nobody was found for: what the need's page shows and the API answers."""
     query = need_query(need)
     proposal = propose(get_index().supply, query, top=top)
     parts = [p.name for p in proposal.parts]
     uncovered = [proposal.parts[i].name for i in proposal.uncovered]
     shown = [m.id for t in proposal.teams for m in t.members] if proposal.needs_team else []
-    ids = {int(i) for i in [*shown, *proposal.single] if i.isdigit()}
+    ids = {int(i) for i in [*shown, *(proposal.single if singles else ())] if i.isdigit()}
     firms = {f.id: f for f in db.session.scalars(sa.select(Firm).where(Firm.id.in_(ids), Firm.public()))} if ids else {}
-    single = [firms[int(i)] for i in proposal.single if i.isdigit() and int(i) in firms]
+    single = [firms[int(i)] for i in proposal.single if i.isdigit() and int(i) in firms] if singles else []
     if not proposal.needs_team:
         return TeamResults(parts, [], uncovered, single)
     buyer = geo.valid_coords(need.firm.latitude, need.firm.longitude)
@@ -96,7 +97,7 @@ def team_proposal(need: Need, top: int = 3) -> TeamResults:
 
 def teams_for_need(need: Need, top: int = 3) -> TeamResults | None:
     """The need page's teams, or None when there is none to show (one part, or one firm does it all)."""
-    found = team_proposal(need, top)
+    found = team_proposal(need, top, singles=False)
     return found if found.teams else None
 
 
