@@ -111,9 +111,10 @@ class Capable:
 
     id: str  # firm (owner) id
     part: int
-    confidence: float  # the engine's score relative to the best firm found for the part (0..1)
+    confidence: float  # strength: the engine's score x focus, relative to the strongest firm for the part (0..1)
     locality: float
     match: Match
+    score: float = 1.0  # the engine's score alone, relative to the best firm found for the part (0..1)
 
 
 @dataclass
@@ -431,6 +432,7 @@ def candidates(engine: Engine, base: Query, parts: Sequence[Part], top: int = PA
         scored = [(m, m.score * (FOCUS_FLOOR + (1.0 - FOCUS_FLOOR) * focus(p, m, engine)))
                   for m in matches if _does(p, m, accepted)]
         best = max((s for _m, s in scored), default=0.0) or 1.0
+        best_score = max((m.score for m, _s in scored), default=0.0) or 1.0
         found: dict[str, Capable] = {}
         for m, s in sorted(scored, key=lambda ms: -ms[1]):
             rel = s / best
@@ -439,7 +441,7 @@ def candidates(engine: Engine, base: Query, parts: Sequence[Part], top: int = PA
             fid = _owner(m)
             if fid in found:
                 continue
-            found[fid] = Capable(fid, i, rel, _locality_of(m, base, engine.settings), m)
+            found[fid] = Capable(fid, i, rel, _locality_of(m, base, engine.settings), m, m.score / best_score)
             if len(found) >= top:
                 break
         out[i] = list(found.values())
@@ -604,6 +606,7 @@ def propose(
     loc: list[float] = []
     pos: list[tuple[float, float] | None] = []
     matches: list[dict[int, Match]] = []
+    alone: list[dict[int, float]] = []  # the engine's relative score alone: does a firm do a part "as well"
     for i in coverable:
         for c in cap[i]:
             f = firms.get(c.id)
@@ -613,7 +616,9 @@ def propose(
                 loc.append(c.locality)
                 pos.append(_coords(c.match.record))
                 matches.append({})
+                alone.append({})
             can[f][i] = max(can[f].get(i, 0.0), c.confidence)
+            alone[f][i] = max(alone[f].get(i, 0.0), c.score)
             matches[f].setdefault(i, c.match)
     ids = list(firms)
     local = query.prefer == "local"
@@ -623,7 +628,7 @@ def propose(
             pair_near[(a, b)] = _near(_km(pos[a], pos[b]), engine.settings)
     problem = CoverProblem(len(parts), ids, can, loc, pair_near, local, max(1, max_size))
     single = [ids[f] for f in range(len(ids))
-              if coverable and all(can[f].get(i, 0.0) >= SINGLE_RELATIVE for i in coverable)]
+              if coverable and all(alone[f].get(i, 0.0) >= SINGLE_RELATIVE for i in coverable)]
     single.sort(key=lambda fid: -team_value(problem, [firms[fid]]))
 
     def team_of(members: list[int]) -> Team:

@@ -137,6 +137,19 @@ def test_specialist_takes_the_part_before_a_firm_naming_it_beside_its_trade():
     assert T.focus(T.Part("漆塗り", "漆塗り"), by_id["diecast"], e) == 1.0  # a phrase part: nothing to weigh
 
 
+def test_a_firm_doing_every_part_stays_first_though_one_part_is_its_side_trade():
+    """Focus orders the specialists; whether one firm does it all is the engine's score alone (one contract
+    is worth something that a specialist's focus does not outweigh)."""
+    gen = rec("gen-f", "アルミ部品の切削加工が主力。マシニングセンタ、NC旋盤による切削加工、精密切削、試作切削加工。"
+                       "アルミの陽極酸化処理、白・黒アルマイトも社内で。", "Fujisawa", FUJISAWA)
+    e = Engine()
+    e.build([*FIRMS, gen])
+    prop = T.propose(e, Query(text="アルミ部品の切削とアルマイト処理", **NEED))
+    anodizing = {c.id: c for c in prop.capable[1]}
+    assert anodizing["gen-f"].confidence < T.SINGLE_RELATIVE <= anodizing["gen-f"].score  # a side trade, done well
+    assert prop.single == ["gen-f"] and not prop.needs_team and prop.teams[0].ids == ["gen-f"]
+
+
 def test_a_work_word_after_an_article_is_a_thing(engine):
     assert T._asks_for_work("Machine the brackets") and not T._asks_for_work("Export a machine")
     assert [p.name for p in T.decompose("Export a machine: wooden crate and customs clearance", engine)
