@@ -24,7 +24,8 @@ from .blueprint import blp
 from .problems import problem
 from .schemas import (ConceptArgs, ConceptPage, EmptyArgs, FairPage, FairSchema, FirmArgs, FirmPage, FirmSchema,
                       HitList, IndustryArgs, IndustryPage, LegacySupplierEnvelope, ListingArgs, MeSchema, NeedPage,
-                      NeedSchema, OfferingPage, OfferingSchema, PageArgs, RecommendationArgs, SupplierArgs)
+                      NeedSchema, OfferingPage, OfferingSchema, PageArgs, RecommendationArgs, SupplierArgs,
+                      TeamProposalSchema)
 
 BEARER = [{"bearerAuth": []}]
 OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
@@ -181,6 +182,11 @@ def need(_args, need_id: int):
 def need_suppliers(args, need_id: int):
     """Recommended suppliers for one of your firm's open needs (local first, as on the need's page);
     organizers may ask for any open need."""
+    return {"items": [present.hit(h) for h in suppliers_for_need(_recommendable_need(need_id), top=args["limit"]).hits]}
+
+
+def _recommendable_need(need_id: int) -> Need:
+    """One of the caller's firm's open needs (organizers: any listed firm's), as on the need's page."""
     item = load(Need, need_id)
     user = auth.caller()
     own = item is not None and item.firm_id == user.firm_id
@@ -188,7 +194,30 @@ def need_suppliers(args, need_id: int):
         raise problem(404, _("No such listing."))
     if not item.is_open:
         raise problem(409, _("The need is closed; reopen it to get recommendations."))
-    return {"items": [present.hit(h) for h in suppliers_for_need(item, top=args["limit"]).hits]}
+    return item
+
+
+@blp.route("/needs/<int:need_id>/teams")
+@blp.arguments(EmptyArgs, location="query")
+@blp.response(200, TeamProposalSchema)
+@blp.alt_response(409, description="The need is closed.")
+@blp.doc(security=BEARER)
+@auth.require("read")
+def need_teams(_args, need_id: int):
+    """Teams of firms that together do every part of one of your firm's open needs (仲間まわし), as on the
+    need's page; organizers may ask for any open need."""
+    from ..search.teams import team_proposal
+
+    found = team_proposal(_recommendable_need(need_id))
+    return {
+        "parts": found.parts,
+        "teams": [{"members": [{"firm": present.firm_summary(m.firm), "parts": m.parts, "reasons": m.reasons,
+                                "km": m.km} for m in t.members],
+                   "worked_together": [{"firm_ids": [a.id, b.id], "how": how} for a, b, how in t.together]}
+                  for t in found.teams],
+        "single_firms": [present.firm_summary(f) for f in found.single],
+        "uncovered": found.uncovered,
+    }
 
 
 @blp.route("/me/overseas-contacts")

@@ -284,6 +284,41 @@ class HitList(Schema):
     items = fields.List(fields.Nested(HitSchema), required=True)
 
 
+class TeamMemberSchema(Schema):
+    firm = fields.Nested(FirmSummarySchema, required=True)
+    parts = fields.List(fields.String(), required=True,
+                        metadata={"description": "The need's parts this member takes, as the need words them."})
+    reasons = fields.List(fields.String(), required=True,
+                          metadata={"description": "Why it can take them, in the request's language."})
+    km = fields.Float(required=True, allow_none=True,
+                      metadata={"description": "Distance from the buyer in km (null when a place is unknown)."})
+
+
+class WorkedTogetherSchema(Schema):
+    firm_ids = fields.List(fields.Integer(), required=True, metadata={"description": "The two members."})
+    how = fields.String(required=True, metadata={
+        "enum": ["deal", "fair"],
+        "description": "`deal`: a recorded deal between them on the site; `fair`: they met at a trade fair."})
+
+
+class TeamSchema(Schema):
+    members = fields.List(fields.Nested(TeamMemberSchema), required=True)
+    worked_together = fields.List(fields.Nested(WorkedTogetherSchema), required=True)
+
+
+class TeamProposalSchema(Schema):
+    parts = fields.List(fields.String(), required=True,
+                        metadata={"description": "The pieces of work the need asks for, as it words them."})
+    teams = fields.List(fields.Nested(TeamSchema), required=True, metadata={
+        "description": "Up to three teams of 2-4 firms that together do every part they can, best first; empty "
+                       "when the need asks for one thing or one firm does every part (see `single_firms`)."})
+    single_firms = fields.List(fields.Nested(FirmSummarySchema), required=True, metadata={
+        "description": "Firms that do every part alone, about as well as the specialists (they lead the "
+                       "recommended suppliers)."})
+    uncovered = fields.List(fields.String(), required=True,
+                            metadata={"description": "Parts no firm on the site was found for."})
+
+
 class RecommendationArgs(StrictSchema):
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=50))
 

@@ -257,6 +257,13 @@ class Engine:
             row = self._row_of.get(record_id)
             return self._records[row] if row is not None else None
 
+    def record_analysis(self, record_id: str) -> Analysis | None:
+        """The analysis of an indexed record (its concepts and their evidence), from the cache the
+        reasons fill: a record just returned by ``search(explain=True)`` costs a lookup."""
+        with self._rw.read():
+            row = self._row_of.get(record_id)
+            return self._record_analysis(row) if row is not None else None
+
     def _drop(self, row: int) -> None:
         rid = self._ids[row]
         self._row_of.pop(rid, None)

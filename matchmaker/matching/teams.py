@@ -5,7 +5,9 @@ the phrase that asked for it; a phrase that asks for work the vocabulary does no
 part of its own). Each part is searched like a need of its own through the engine (same retrieval,
 scoring, thresholds and hard filters); a firm can do a part when the engine finds it and it offers
 the part's capability itself (not only a related one) with enough confidence, or, for a phrase part,
-when the engine's confidence is good. The team is then chosen as a small weighted set cover, solved
+when the engine's confidence is good. A firm's strength on a part is the engine's score weighed by how
+much of the firm's work the part is (its focus: a specialist before a firm naming the work beside its
+own trade). The team is then chosen as a small weighted set cover, solved
 exactly with HiGHS: most parts covered first, then the members' strength on their parts, then
 nearness (to the buyer and among the members, when the need prefers local suppliers), less a small
 cost per member. A single firm that covers every part comes first; parts nobody can do are reported.
@@ -53,6 +55,9 @@ MIN_CONFIDENCE = 0.3  # a firm "does" a concept part from this confidence (with 
 MIN_PHRASE_CONFIDENCE = 0.45  # ... a phrase part (no concept to check: the words must carry it) from this one
 MIN_RELATIVE = 0.75  # a "partial" match takes a part only this close to the best firm found for it
 SINGLE_RELATIVE = 0.8  # a firm covers the need alone when it is this close to the best on every part
+FOCUS_FLOOR = 0.4  # a firm's strength on a part: the engine's score x (FOCUS_FLOOR + (1 - FOCUS_FLOOR) x focus)
+# what an order is (its stage or form), not a trade: never a firm's main trade when weighing its focus
+STAGES = ("process.prototyping", "process.mass_production", "process.low_volume", "service.oem")
 
 # phrases are cut at punctuation, list marks and the words that chain steps (parentheses are kept: what
 # they hold explains the work before them)
@@ -82,6 +87,8 @@ _WORK_EN = re.compile(
 _NOT_WORK_EN = {"including", "according", "existing", "housing", "housings", "bearing", "fitting", "ceiling",
                 "building", "something", "anything", "nothing", "pricing", "morning", "evening", "during",
                 "following", "packaging", "regarding", "thing"}
+_DETERMINED = re.compile(r"(?:^|\s)(?:a|an|the|this|that|these|those|our|my|your|its|their|each|every|one|two|"
+                         r"three|\d+)\s+$", re.IGNORECASE)
 _MODIFIER_EN = re.compile(r"\s(?:of|for|on|in|from)\s", re.IGNORECASE)
 _PURPOSE_EN = re.compile(r"\bfor\s+(?:our|the|a|an|your|its|their)?\s*$", re.IGNORECASE)
 
@@ -104,9 +111,10 @@ class Capable:
 
     id: str  # firm (owner) id
     part: int
-    confidence: float  # the engine's score relative to the best firm found for the part (0..1)
+    confidence: float  # strength: the engine's score x focus, relative to the strongest firm for the part (0..1)
     locality: float
     match: Match
+    score: float = 1.0  # the engine's score alone, relative to the best firm found for the part (0..1)
 
 
 @dataclass
@@ -193,7 +201,10 @@ def _asks_for_work(phrase: str) -> bool:
         return len(phrase) >= 3
     if len(phrase.split()) < 2:
         return False
-    return any(m.group(0).casefold() not in _NOT_WORK_EN for m in _WORK_EN.finditer(phrase))
+    # a work word right after an article, a possessive or a number is a thing, not the work ("export a
+    # machine", "our print", "2 casts")
+    return any(m.group(0).casefold() not in _NOT_WORK_EN and not _DETERMINED.search(phrase[:m.start()])
+               for m in _WORK_EN.finditer(phrase))
 
 
 _VERB_EN = re.compile(r"^\s*([A-Za-z]{3,})\b")
@@ -385,21 +396,52 @@ def part_query(base: Query, part: Part) -> Query:
     return replace(base, text=part.text, tags=list(part.concepts), id=base.id)
 
 
+def focus(part: Part, m: Match, engine: Engine) -> float:
+    """How much of what the firm (this record) does is the part's work, 0..1: its evidence for the part's
+    capability against its main trade (the capability family it names most; order stages such as
+    prototyping or mass production left out). A shop whose trade is the part's work scores 1; one that
+    names the work beside its own trade (a die-caster machining its castings, a sheet-metal shop that
+    buffs its welds) scores by how much of its work it is. 1 for a part that names no capability."""
+    vocab = engine.vocabulary
+    kinds = set(engine.settings.capability_kinds)
+    caps = [c for c in part.concepts if (k := vocab.concepts.get(c)) is not None and k.kind in kinds]
+    if not caps:
+        return 1.0
+    a = engine.record_analysis(m.id)
+    if a is None:
+        return 1.0
+    ev = dict(a.evidence)
+    for tag in m.record.tags if m.record is not None else ():
+        for c in (tag, *vocab.ancestors(tag)) if tag in vocab else ():
+            ev[c] = ev.get(c, 0.0) + 1.0  # a tag says it once more
+    mine = max((ev.get(c, 0.0) for c in accepted_concepts(replace(part, concepts=tuple(caps)), vocab)), default=0.0)
+    if mine <= 0:
+        return 0.0
+    trade = max((v for c, v in ev.items() if not c.startswith(STAGES) and not vocab.ancestors(c)
+                 and (k := vocab.concepts.get(c)) is not None and k.kind in kinds), default=0.0)
+    return min(1.0, mine / max(trade, mine))
+
+
 def candidates(engine: Engine, base: Query, parts: Sequence[Part], top: int = PART_TOP) -> dict[int, list[Capable]]:
+    """Firms able to take each part, strongest first. Strength is the engine's score for the part times
+    how much of the firm's work the part is (:func:`focus`), relative to the strongest firm found."""
     out: dict[int, list[Capable]] = {}
     for i, p in enumerate(parts):
-        found: dict[str, Capable] = {}
         accepted = accepted_concepts(p, engine.vocabulary)
         matches = engine.search(part_query(base, p), top=top + 2, explain=True)
-        best = max((m.score for m in matches), default=0.0) or 1.0
-        for m in matches:
-            rel = m.score / best
-            if not _does(p, m, accepted) or ((m.strength == "partial" or not p.concepts) and rel < MIN_RELATIVE):
+        scored = [(m, m.score * (FOCUS_FLOOR + (1.0 - FOCUS_FLOOR) * focus(p, m, engine)))
+                  for m in matches if _does(p, m, accepted)]
+        best = max((s for _m, s in scored), default=0.0) or 1.0
+        best_score = max((m.score for m, _s in scored), default=0.0) or 1.0
+        found: dict[str, Capable] = {}
+        for m, s in sorted(scored, key=lambda ms: -ms[1]):
+            rel = s / best
+            if (m.strength == "partial" or not p.concepts) and rel < MIN_RELATIVE:
                 continue
             fid = _owner(m)
             if fid in found:
                 continue
-            found[fid] = Capable(fid, i, rel, _locality_of(m, base, engine.settings), m)
+            found[fid] = Capable(fid, i, rel, _locality_of(m, base, engine.settings), m, m.score / best_score)
             if len(found) >= top:
                 break
         out[i] = list(found.values())
@@ -564,6 +606,7 @@ def propose(
     loc: list[float] = []
     pos: list[tuple[float, float] | None] = []
     matches: list[dict[int, Match]] = []
+    alone: list[dict[int, float]] = []  # the engine's relative score alone: does a firm do a part "as well"
     for i in coverable:
         for c in cap[i]:
             f = firms.get(c.id)
@@ -573,7 +616,9 @@ def propose(
                 loc.append(c.locality)
                 pos.append(_coords(c.match.record))
                 matches.append({})
+                alone.append({})
             can[f][i] = max(can[f].get(i, 0.0), c.confidence)
+            alone[f][i] = max(alone[f].get(i, 0.0), c.score)
             matches[f].setdefault(i, c.match)
     ids = list(firms)
     local = query.prefer == "local"
@@ -583,7 +628,7 @@ def propose(
             pair_near[(a, b)] = _near(_km(pos[a], pos[b]), engine.settings)
     problem = CoverProblem(len(parts), ids, can, loc, pair_near, local, max(1, max_size))
     single = [ids[f] for f in range(len(ids))
-              if coverable and all(can[f].get(i, 0.0) >= SINGLE_RELATIVE for i in coverable)]
+              if coverable and all(alone[f].get(i, 0.0) >= SINGLE_RELATIVE for i in coverable)]
     single.sort(key=lambda fid: -team_value(problem, [firms[fid]]))
 
     def team_of(members: list[int]) -> Team:

@@ -49,18 +49,25 @@ class TeamView:
 @dataclass
 class TeamResults:
     parts: list[str]
-    teams: list[TeamView]
+    teams: list[TeamView]  # empty when no team is needed (one part, or one firm does every part)
     uncovered: list[str]  # parts no firm found can do
+    single: list[Firm] = field(default_factory=list)  # firms that do every part alone (they lead the suppliers)
 
 
-def teams_for_need(need: Need, top: int = 3) -> TeamResults | None:
-    """Up to ``top`` teams for an open need, or None when no team is needed (one part, or one firm does it all)."""
+def team_proposal(need: Need, top: int = 3, singles: bool = True) -> TeamResults:
+    """The need's parts, up to ``top`` teams of 2-4 listed firms that together do them, the firms that do
+    every part alone (unless ``singles`` is false: the page shows them as the recommended suppliers) and
+    the parts nobody was found for: what the need's page shows and the API answers."""
     query = need_query(need)
     proposal = propose(get_index().supply, query, top=top)
-    if not proposal.needs_team:
-        return None
-    ids = {int(m.id) for t in proposal.teams for m in t.members if m.id.isdigit()}
+    parts = [p.name for p in proposal.parts]
+    uncovered = [proposal.parts[i].name for i in proposal.uncovered]
+    shown = [m.id for t in proposal.teams for m in t.members] if proposal.needs_team else []
+    ids = {int(i) for i in [*shown, *(proposal.single if singles else ())] if i.isdigit()}
     firms = {f.id: f for f in db.session.scalars(sa.select(Firm).where(Firm.id.in_(ids), Firm.public()))} if ids else {}
+    single = [firms[int(i)] for i in proposal.single if i.isdigit() and int(i) in firms] if singles else []
+    if not proposal.needs_team:
+        return TeamResults(parts, [], uncovered, single)
     buyer = geo.valid_coords(need.firm.latitude, need.firm.longitude)
     views: list[TeamView] = []
     for team in proposal.teams:
@@ -83,10 +90,15 @@ def teams_for_need(need: Need, top: int = 3) -> TeamResults | None:
             members.append(TeamMember(firm, [proposal.parts[i].name for i in m.parts], reasons[:4], km))
         else:
             views.append(TeamView(members))
-    if not views:
-        return None
-    _worked_together(views)
-    return TeamResults([p.name for p in proposal.parts], views, [proposal.parts[i].name for i in proposal.uncovered])
+    if views:
+        _worked_together(views)
+    return TeamResults(parts, views, uncovered, single)
+
+
+def teams_for_need(need: Need, top: int = 3) -> TeamResults | None:
+    """The need page's teams, or None when there is none to show (one part, or one firm does it all)."""
+    found = team_proposal(need, top, singles=False)
+    return found if found.teams else None
 
 
 def _worked_together(views: list[TeamView]) -> None:

@@ -120,6 +120,42 @@ def test_part_nobody_can_do_is_reported(engine):
     assert prop.to_dict()["uncovered"] == ["漆塗りの仕上げ"]
 
 
+def test_specialist_takes_the_part_before_a_firm_naming_it_beside_its_trade():
+    """A die-caster that also machines its castings names aluminium and machining as often as it can; for
+    a machining part, the shop whose trade is machining is the stronger member (focus)."""
+    caster = rec("diecast", "アルミダイカスト（ADC12）のケース・ブラケット。アルミダイカストの鋳造、バリ取り、含浸、"
+                            "切削まで一貫。アルミダイカスト専業、ダイカストマシン12台。", "Fujisawa", FUJISAWA)
+    machinist = rec("machinist", "マシニングセンタによる角物部品の切削加工。A5052、SUSのブラケット。", "Fujisawa", FUJISAWA)
+    e = Engine()
+    e.build([caster, machinist, *FIRMS[1:3]])
+    part = T.Part("切削", "アルミのブラケットを切削", ("process.machining",))
+    by_id = {m.id: m for m in e.search(T.part_query(Query(**NEED), part), top=5, explain=True)}
+    assert T.focus(part, by_id["machinist"], e) == pytest.approx(1.0)
+    assert T.focus(part, by_id["diecast"], e) < 0.6
+    cap = T.candidates(e, Query(**NEED), [part])[0]
+    assert cap[0].id == "machinist" and cap[0].confidence == pytest.approx(1.0)
+    assert T.focus(T.Part("漆塗り", "漆塗り"), by_id["diecast"], e) == 1.0  # a phrase part: nothing to weigh
+
+
+def test_a_firm_doing_every_part_stays_first_though_one_part_is_its_side_trade():
+    """Focus orders the specialists; whether one firm does it all is the engine's score alone (one contract
+    is worth something that a specialist's focus does not outweigh)."""
+    gen = rec("gen-f", "アルミ部品の切削加工が主力。マシニングセンタ、NC旋盤による切削加工、精密切削、試作切削加工。"
+                       "アルミの陽極酸化処理、白・黒アルマイトも社内で。", "Fujisawa", FUJISAWA)
+    e = Engine()
+    e.build([*FIRMS, gen])
+    prop = T.propose(e, Query(text="アルミ部品の切削とアルマイト処理", **NEED))
+    anodizing = {c.id: c for c in prop.capable[1]}
+    assert anodizing["gen-f"].confidence < T.SINGLE_RELATIVE <= anodizing["gen-f"].score  # a side trade, done well
+    assert prop.single == ["gen-f"] and not prop.needs_team and prop.teams[0].ids == ["gen-f"]
+
+
+def test_a_work_word_after_an_article_is_a_thing(engine):
+    assert T._asks_for_work("Machine the brackets") and not T._asks_for_work("Export a machine")
+    assert [p.name for p in T.decompose("Export a machine: wooden crate and customs clearance", engine)
+            if not p.concepts] == []
+
+
 def test_cli_writes_teams_format(tmp_path):
     cands = tmp_path / "c.jsonl"
     cands.write_text("".join(json.dumps({"id": r.id, "name": r.name, "text": r.text, "city": r.city,
