@@ -306,6 +306,7 @@ class Need(db.Model):
     __table_args__ = (
         sa.CheckConstraint("status IN ('open', 'closed', 'fulfilled')", name="status"),
         sa.CheckConstraint("supplier_scope IN ('local', 'domestic', 'overseas', 'anywhere')", name="scope"),
+        sa.Index("ix_needs_period", "created_at", "status", "firm_id"),  # the indicators
     )
 
     @property

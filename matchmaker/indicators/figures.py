@@ -77,9 +77,10 @@ def _dialect() -> str:
 
 
 def _month(col):
+    """A date column's "YYYY-MM" (SQLite keeps a date as its ISO text: its first seven characters)."""
     if _dialect() == "postgresql":
         return sa.func.to_char(col, "YYYY-MM")
-    return sa.func.strftime("%Y-%m", col)
+    return sa.func.substr(col, 1, 7)
 
 
 def _hours(later, earlier):
@@ -187,49 +188,50 @@ def new_relationships(period: Period) -> dict:
 def rfq(period: Period) -> dict:
     """Requests sent in the period and what became of them."""
     sent = sa.select(Rfq.id).where(_during(Rfq.created_at, period))
-    n_sent, n_buyers = db.session.execute(
-        sa.select(sa.func.count(Rfq.id), sa.func.count(sa.distinct(Rfq.buyer_firm_id)))
+    n_sent, n_buyers, n_awarded = db.session.execute(
+        sa.select(sa.func.count(Rfq.id), sa.func.count(sa.distinct(Rfq.buyer_firm_id)),
+                  sa.func.coalesce(sa.func.sum(sa.case((Rfq.status == "awarded", 1), else_=0)), 0))
         .where(_during(Rfq.created_at, period))).one()
     n_inv, n_answered, n_suppliers = db.session.execute(
         sa.select(sa.func.count(Invitation.id), sa.func.count(Invitation.answered_at),
                   sa.func.count(sa.distinct(Invitation.supplier_firm_id)))
         .where(Invitation.rfq_id.in_(sent))).one()
-    n_awarded = db.session.scalar(sa.select(sa.func.count(Rfq.id)).where(
-        _during(Rfq.created_at, period), Rfq.status == "awarded")) or 0
     award_deals, award_local = db.session.execute(
         sa.select(sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(sa.case((Deal.locality == "local", 1),
                                                                                 else_=0)), 0))
         .where(Deal.source == "rfq", Deal.rfq_id.in_(sent))).one()
     return {"sent": int(n_sent), "invitations": int(n_inv), "answered": int(n_answered),
             "answered_share": _share(n_answered, n_inv), "median_hours_to_first_quote": _median_first_quote(sent),
-            "awarded": int(n_awarded), "awarded_deals": int(award_deals), "awarded_local": int(award_local),
+            "awarded": int(n_awarded or 0), "awarded_deals": int(award_deals), "awarded_local": int(award_local),
             "awarded_local_share": _share(award_local, award_deals), "firms": int(min(n_buyers, n_suppliers or 0))}
 
 
 def _median_first_quote(sent) -> float | None:
+    """The median of the hours from invitation to first quote, in one statement: percentile_cont on
+    PostgreSQL; on SQLite the middle one or two of the numbered hours (a window function)."""
     first = (sa.select(_hours(sa.func.min(Quote.created_at), Invitation.invited_at).label("h"))
              .join(Quote, Quote.invitation_id == Invitation.id)
              .where(Invitation.rfq_id.in_(sent)).group_by(Invitation.id, Invitation.invited_at).subquery())
     if _dialect() == "postgresql":
         median = db.session.scalar(sa.select(sa.func.percentile_cont(0.5).within_group(first.c.h)))
-        return round(float(median), 1) if median is not None else None
-    n = db.session.scalar(sa.select(sa.func.count()).select_from(first)) or 0
-    if not n:
-        return None
-    middle = db.session.execute(sa.select(first.c.h).order_by(first.c.h).offset((n - 1) // 2)
-                                .limit(1 if n % 2 else 2)).scalars().all()
-    return round(sum(float(h) for h in middle) / len(middle), 1)
+    else:
+        ranked = sa.select(first.c.h, sa.func.row_number().over(order_by=first.c.h).label("rn"),
+                           sa.func.count().over().label("n")).subquery()
+        median = db.session.scalar(sa.select(sa.func.avg(ranked.c.h)).where(
+            ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])))
+    return round(float(median), 1) if median is not None else None
 
 
 def needs(period: Period) -> dict:
     """Needs posted in the period, and where they stand now."""
-    status = db.session.execute(sa.select(Need.status, sa.func.count(Need.id)).where(_during(Need.created_at, period))
-                                .group_by(Need.status)).all()
-    by = {s: int(n) for s, n in status}
-    n_firms = db.session.scalar(sa.select(sa.func.count(sa.distinct(Need.firm_id)))
-                                .where(_during(Need.created_at, period))) or 0
-    return {"posted": sum(by.values()), "fulfilled": by.get("fulfilled", 0), "open": by.get("open", 0),
-            "closed": by.get("closed", 0), "firms": int(n_firms)}
+    def of(status):
+        return sa.func.coalesce(sa.func.sum(sa.case((Need.status == status, 1), else_=0)), 0)
+
+    posted, fulfilled, open_, closed, n_firms = db.session.execute(
+        sa.select(sa.func.count(Need.id), of("fulfilled"), of("open"), of("closed"),
+                  sa.func.count(sa.distinct(Need.firm_id))).where(_during(Need.created_at, period))).one()
+    return {"posted": int(posted), "fulfilled": int(fulfilled), "open": int(open_), "closed": int(closed),
+            "firms": int(n_firms or 0)}
 
 
 def fairs(period: Period) -> dict:
@@ -257,9 +259,11 @@ def activity(period: Period) -> dict:
     """Firms registered, firms whose profile was last updated in the period, and active firms: those
     that posted a need or an offering, sent or answered a request, were party to a deal or joined a
     fair in the period."""
-    live = Firm.deleted_at.is_(None)
-    registered = db.session.scalar(sa.select(sa.func.count(Firm.id)).where(live, _during(Firm.created_at, period))) or 0
-    updated = db.session.scalar(sa.select(sa.func.count(Firm.id)).where(live, _during(Firm.updated_at, period))) or 0
+    def of(col):
+        return sa.func.coalesce(sa.func.sum(sa.case((_during(col, period), 1), else_=0)), 0)
+
+    registered, updated = db.session.execute(sa.select(of(Firm.created_at), of(Firm.updated_at))
+                                             .where(Firm.deleted_at.is_(None))).one()
     active = sa.union(
         sa.select(Need.firm_id.label("f")).where(_during(Need.created_at, period)),
         sa.select(Offering.firm_id).where(_during(Offering.created_at, period)),
