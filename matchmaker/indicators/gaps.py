@@ -61,7 +61,9 @@ def capabilities(text: str, engine) -> list[str]:
 
 
 def _quoted():
-    return sa.select(Invitation.rfq_id).where(Invitation.answered_at.is_not(None), Invitation.status != "declined")
+    """The request got a quote: one probe of the invitations' (request, answered, status) index."""
+    return sa.exists().where(Invitation.rfq_id == Rfq.id, Invitation.answered_at.is_not(None),
+                             Invitation.status != "declined")
 
 
 def _candidates(period: Period | None):
@@ -72,39 +74,32 @@ def _candidates(period: Period | None):
         return _during(col, period) if period is not None else sa.true()
 
     quoted = _quoted()
-    unmet = (sa.select(Need.id.label("need_id"), sa.cast(sa.null(), sa.Integer).label("rfq_id"), Need.firm_id.label("buyer"),
+    unmet = (sa.select(Need.id.label("subject"), Need.id.label("need_id"), sa.cast(sa.null(), sa.Integer).label("rfq_id"),
+                       Need.firm_id.label("buyer"),
                        (Need.status == "open").label("is_open"), Need.updated_at.label("subject_at"),
                        Need.created_at.label("at"))
              .join(Firm, Firm.id == Need.firm_id)
              .where(Need.status != "fulfilled", when(Need.created_at), Firm.deleted_at.is_(None)))
-    unanswered_needs = (sa.select(Need.id, sa.cast(sa.null(), sa.Integer), Need.firm_id, (Need.status == "open"), Need.updated_at,
-                                  Rfq.created_at)
-                        .join(Rfq, Rfq.need_id == Need.id)
-                        .where(when(Rfq.created_at), Rfq.status != "open", Rfq.id.not_in(quoted),
-                               Need.status != "open"))
-    unanswered = (sa.select(sa.cast(sa.null(), sa.Integer), Rfq.id, Rfq.buyer_firm_id, sa.false(), Rfq.created_at, Rfq.created_at)
-                  .where(when(Rfq.created_at), Rfq.status != "open", Rfq.id.not_in(quoted), Rfq.need_id.is_(None)))
-    both = sa.union_all(unmet, unanswered_needs, unanswered).subquery("both")
+    # one pass over the period's requests: one with a need (not open) is that need, one without is itself
+    unanswered = (sa.select(sa.func.coalesce(Need.id, -Rfq.id), Need.id, sa.case((Rfq.need_id.is_(None), Rfq.id)),
+                            sa.func.coalesce(Need.firm_id, Rfq.buyer_firm_id), sa.false(), sa.func.coalesce(Need.updated_at, Rfq.created_at), Rfq.created_at)
+                  .outerjoin(Need, Need.id == Rfq.need_id)
+                  .where(when(Rfq.created_at), Rfq.status != "open", ~quoted,
+                         sa.or_(Rfq.need_id.is_(None), Need.status != "open")))
+    both = sa.union_all(unmet, unanswered).subquery("both")
     # a need can be both unmet and the need of an unanswered request: one candidate, its latest date
-    return (sa.select(both.c.need_id, both.c.rfq_id, both.c.buyer, both.c.is_open, both.c.subject_at,
-                      sa.func.max(both.c.at).label("at"))
-            .group_by(both.c.need_id, both.c.rfq_id, both.c.buyer, both.c.is_open, both.c.subject_at).subquery("c"))
+    cols = (both.c.subject, both.c.need_id, both.c.rfq_id, both.c.buyer, both.c.is_open, both.c.subject_at)
+    return sa.select(*cols, sa.func.max(both.c.at).label("at")).group_by(*cols).subquery("c")
 
 
 def _verdicts(c, radius: float):
     """The candidates with their verdict where there is one for their text as it is now and for the
-    radius (``check_id`` NULL otherwise): two equality joins on the unique need and request keys."""
-    by_need, by_rfq = so.aliased(GapCheck), so.aliased(GapCheck)
-    return (sa.select(c.c.need_id, c.c.rfq_id, c.c.buyer, c.c.is_open, c.c.at,
-                      sa.func.coalesce(by_need.id, by_rfq.id).label("check_id"),
-                      sa.func.coalesce(by_need.local_good, by_rfq.local_good).label("good"),
-                      sa.func.coalesce(by_need.position, by_rfq.position).label("position"),
-                      sa.func.coalesce(by_need.checked_at, by_rfq.checked_at).label("checked_at"))
+    radius (``check_id`` NULL otherwise): one equality join on the verdicts' unique subject key."""
+    return (sa.select(c.c.need_id, c.c.rfq_id, c.c.buyer, c.c.is_open, c.c.at, GapCheck.id.label("check_id"),
+                      GapCheck.local_good.label("good"), GapCheck.position, GapCheck.checked_at)
             .select_from(c)
-            .outerjoin(by_need, sa.and_(by_need.need_id == c.c.need_id, by_need.radius_km == radius,
-                                        by_need.subject_at == c.c.subject_at))
-            .outerjoin(by_rfq, sa.and_(by_rfq.rfq_id == c.c.rfq_id, by_rfq.radius_km == radius))
-            .subquery("v"))
+            .outerjoin(GapCheck, sa.and_(GapCheck.subject == c.c.subject, GapCheck.radius_km == radius,
+                                         GapCheck.subject_at == c.c.subject_at)))
 
 
 # ------------------------------------------------------------------ the page: reads only
@@ -112,15 +107,18 @@ def _verdicts(c, radius: float):
 
 def supply_gaps(period: Period) -> Gaps:
     radius = locality.radius_km()
-    v = _verdicts(_candidates(period), radius)
-    total, checked, without = db.session.execute(
-        sa.select(sa.func.count(), sa.func.count(v.c.check_id),
-                  sa.func.coalesce(sa.func.sum(sa.case((sa.and_(v.c.good.is_(False), v.c.is_open), 1), else_=0)), 0))
-    ).one()
-    rows = db.session.execute(
-        sa.select(GapConcept.concept, sa.func.count(), sa.func.count(sa.distinct(v.c.buyer)))
-        .select_from(v).join(GapConcept, GapConcept.check_id == v.c.check_id)
-        .where(v.c.good.is_(False)).group_by(GapConcept.concept)).all()
+    v = _verdicts(_candidates(period), radius).cte("v")
+    # one statement: the totals (concept NULL), then each concept's gaps and buyers
+    totals = sa.select(sa.cast(sa.null(), sa.String).label("concept"), sa.func.count().label("n"),
+                       sa.func.count(v.c.check_id).label("m"),
+                       sa.func.coalesce(sa.func.sum(sa.case((sa.and_(v.c.good.is_(False), v.c.is_open), 1), else_=0)),
+                                        0).label("k"))
+    concepts = (sa.select(GapConcept.concept, sa.func.count(), sa.func.count(sa.distinct(v.c.buyer)), sa.literal(0))
+                .select_from(v).join(GapConcept, GapConcept.check_id == v.c.check_id)
+                .where(v.c.good.is_(False)).group_by(GapConcept.concept))
+    found = db.session.execute(sa.union_all(totals, concepts)).all()
+    total, checked, without = next((r[1], r[2], r[3]) for r in found if r[0] is None)
+    rows = [r[:3] for r in found if r[0] is not None]
     vocabulary = default_vocabulary()
     nearest = _stored_nearest([r[0] for r in rows], radius)
     out = []
@@ -163,7 +161,7 @@ def supply_position() -> int:
 def pending(limit: int) -> list[tuple[int | None, int | None]]:
     """Up to ``limit`` candidates (need_id, rfq_id) to check now: without a verdict for their text and
     the radius, newest first; then those decided before the supply last changed, oldest decision first."""
-    v = _verdicts(_candidates(None), locality.radius_km())
+    v = _verdicts(_candidates(None), locality.radius_km()).subquery("v")
     out = [(r[0], r[1]) for r in db.session.execute(
         sa.select(v.c.need_id, v.c.rfq_id).where(v.c.check_id.is_(None))
         .order_by(v.c.at.desc(), v.c.need_id, v.c.rfq_id).limit(limit))]
@@ -195,14 +193,11 @@ def check(limit: int | None = None, now: datetime | None = None) -> int:
                                                   .options(so.selectinload(Need.firm)))} if need_ids else {}
     rfqs = {r.id: r for r in db.session.scalars(sa.select(Rfq).where(Rfq.id.in_(rfq_ids))
                                                  .options(so.selectinload(Rfq.buyer)))} if rfq_ids else {}
-    if need_ids:
+    subjects = [n if n is not None else -r for n, r in todo]
+    if subjects:
         db.session.execute(sa.delete(GapConcept).where(GapConcept.check_id.in_(
-            sa.select(GapCheck.id).where(GapCheck.need_id.in_(need_ids)))))
-        db.session.execute(sa.delete(GapCheck).where(GapCheck.need_id.in_(need_ids)))
-    if rfq_ids:
-        db.session.execute(sa.delete(GapConcept).where(GapConcept.check_id.in_(
-            sa.select(GapCheck.id).where(GapCheck.rfq_id.in_(rfq_ids)))))
-        db.session.execute(sa.delete(GapCheck).where(GapCheck.rfq_id.in_(rfq_ids)))
+            sa.select(GapCheck.id).where(GapCheck.subject.in_(subjects)))))
+        db.session.execute(sa.delete(GapCheck).where(GapCheck.subject.in_(subjects)))
     searches = 0
     for need_id, rfq_id in todo:
         if need_id is not None and need_id in needs:
@@ -218,7 +213,8 @@ def check(limit: int | None = None, now: datetime | None = None) -> int:
         best = engine.search(scoped(q, "local"), top=1, explain=False)
         searches += 1
         good = bool(best) and best[0].strength in GOOD
-        row = GapCheck(need_id=need_id, rfq_id=rfq_id, subject_at=subject_at, radius_km=radius,
+        row = GapCheck(need_id=need_id, rfq_id=rfq_id, subject=need_id if need_id is not None else -rfq_id,
+                       subject_at=subject_at, radius_km=radius,
                        position=index.last_change, local_good=good, checked_at=now or utcnow())
         db.session.add(row)
         db.session.flush()

@@ -27,6 +27,8 @@ class GapCheck(db.Model):
     # exactly one of the two: the need, or the request (a request with a need is checked as its need)
     need_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("needs.id", ondelete="CASCADE"), unique=True)
     rfq_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("rfqs.id", ondelete="CASCADE"), unique=True)
+    # the key the page joins on: the need's id, or minus the request's id (always set, always selective)
+    subject: so.Mapped[int] = so.mapped_column(sa.BigInteger, unique=True)
     subject_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True))
     radius_km: so.Mapped[float] = so.mapped_column(sa.Float)
     position: so.Mapped[int] = so.mapped_column(sa.BigInteger)  # change_log id of the index that decided

@@ -64,7 +64,7 @@ class Rfq(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("status IN ('open', 'closed', 'awarded', 'cancelled')", name="status"),
-        sa.Index("ix_rfqs_period", "created_at", "status", "buyer_firm_id"),  # the indicators' funnel
+        sa.Index("ix_rfqs_period", "created_at", "status", "buyer_firm_id", "need_id"),  # the indicators
     )
 
     @property

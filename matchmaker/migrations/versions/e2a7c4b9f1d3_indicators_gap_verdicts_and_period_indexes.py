@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('need_id', sa.Integer(), nullable=True),
     sa.Column('rfq_id', sa.Integer(), nullable=True),
+    sa.Column('subject', sa.BigInteger(), nullable=False),
     sa.Column('subject_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('radius_km', sa.Float(), nullable=False),
     sa.Column('position', sa.BigInteger(), nullable=False),
@@ -35,7 +36,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['rfq_id'], ['rfqs.id'], name=op.f('fk_indicator_gap_checks_rfq_id_rfqs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indicator_gap_checks')),
     sa.UniqueConstraint('need_id', name=op.f('uq_indicator_gap_checks_need_id')),
-    sa.UniqueConstraint('rfq_id', name=op.f('uq_indicator_gap_checks_rfq_id'))
+    sa.UniqueConstraint('rfq_id', name=op.f('uq_indicator_gap_checks_rfq_id')),
+    sa.UniqueConstraint('subject', name=op.f('uq_indicator_gap_checks_subject'))
     )
     with op.batch_alter_table('indicator_gap_checks', schema=None) as batch_op:
         batch_op.create_index('ix_indicator_gap_checks_position', ['position'], unique=False)
@@ -61,7 +63,7 @@ def upgrade():
     with op.batch_alter_table('needs', schema=None) as batch_op:
         batch_op.create_index('ix_needs_period', ['created_at', 'status', 'firm_id'], unique=False)
     with op.batch_alter_table('rfqs', schema=None) as batch_op:
-        batch_op.create_index('ix_rfqs_period', ['created_at', 'status', 'buyer_firm_id'], unique=False)
+        batch_op.create_index('ix_rfqs_period', ['created_at', 'status', 'buyer_firm_id', 'need_id'], unique=False)
     with op.batch_alter_table('rfq_invitations', schema=None) as batch_op:
         batch_op.create_index('ix_rfq_invitations_funnel',
                               ['rfq_id', 'answered_at', 'status', 'supplier_firm_id', 'invited_at'], unique=False)
