@@ -237,7 +237,8 @@ def main() -> None:
     ap.add_argument("--deals", type=int, default=100_000)
     ap.add_argument("--needs", type=int, default=50_000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--gap-checks", type=int, default=1000, help="candidates the supply-gap job decides first")
+    ap.add_argument("--gap-checks", type=int, default=30_000,
+                    help="candidates the supply-gap job decides (newest first; the default: all of them)")
     args = ap.parse_args()
 
     from matchmaker import create_app
