@@ -172,21 +172,40 @@ def pending(limit: int) -> list[tuple[int | None, int | None]]:
     return out
 
 
+CHUNK = 500  # candidates loaded, decided and committed together
+
+
 def check(limit: int | None = None, now: datetime | None = None) -> int:
     """Decide up to ``limit`` candidates (default: the setting) and refresh the nearest outside firms
     of the gap concepts; how many engine searches it made. Opens the matching index only when there
-    is something to do."""
+    is something to do; commits every ``CHUNK`` candidates."""
     from ..search.index import get_index
 
     limit = int(current_app.config["MATCHMAKER_INDICATORS_GAP_NEEDS"]) if limit is None else limit
     todo = pending(limit)
-    position = supply_position()
-    stale_concepts = _stale_nearest(position)
-    if not todo and not stale_concepts:
+    if not todo and not _stale_nearest(supply_position()):
         return 0
     index = get_index()
-    engine = index.supply
-    radius = locality.radius_km()
+    searches = 0
+    for start in range(0, len(todo), CHUNK):
+        searches += _decide(todo[start:start + CHUNK], index, now or utcnow())
+        db.session.commit()
+    engine, home, radius = index.supply, locality.home_place(), locality.radius_km()
+    for cid in _stale_nearest(supply_position()):
+        concept = engine.vocabulary.concepts.get(cid)
+        if concept is None:
+            continue
+        db.session.execute(sa.delete(GapNearest).where(GapNearest.concept == cid))
+        db.session.add(GapNearest(concept=cid, radius_km=radius, position=index.last_change,
+                                  firms=_nearest(engine, concept, home), checked_at=now or utcnow()))
+        searches += 2
+    db.session.commit()
+    return searches
+
+
+def _decide(todo: list[tuple[int | None, int | None]], index, now: datetime) -> int:
+    """Search each candidate among the local suppliers and store its verdict (replacing the old one)."""
+    engine, radius = index.supply, locality.radius_km()
     need_ids = [n for n, _r in todo if n is not None]
     rfq_ids = [r for _n, r in todo if r is not None]
     needs = {n.id: n for n in db.session.scalars(sa.select(Need).where(Need.id.in_(need_ids))
@@ -194,11 +213,10 @@ def check(limit: int | None = None, now: datetime | None = None) -> int:
     rfqs = {r.id: r for r in db.session.scalars(sa.select(Rfq).where(Rfq.id.in_(rfq_ids))
                                                  .options(so.selectinload(Rfq.buyer)))} if rfq_ids else {}
     subjects = [n if n is not None else -r for n, r in todo]
-    if subjects:
-        db.session.execute(sa.delete(GapConcept).where(GapConcept.check_id.in_(
-            sa.select(GapCheck.id).where(GapCheck.subject.in_(subjects)))))
-        db.session.execute(sa.delete(GapCheck).where(GapCheck.subject.in_(subjects)))
-    searches = 0
+    db.session.execute(sa.delete(GapConcept).where(GapConcept.check_id.in_(
+        sa.select(GapCheck.id).where(GapCheck.subject.in_(subjects)))))
+    db.session.execute(sa.delete(GapCheck).where(GapCheck.subject.in_(subjects)))
+    decided: list[tuple[GapCheck, list[str]]] = []
     for need_id, rfq_id in todo:
         if need_id is not None and need_id in needs:
             n = needs[need_id]
@@ -211,28 +229,15 @@ def check(limit: int | None = None, now: datetime | None = None) -> int:
         else:
             continue
         best = engine.search(scoped(q, "local"), top=1, explain=False)
-        searches += 1
         good = bool(best) and best[0].strength in GOOD
         row = GapCheck(need_id=need_id, rfq_id=rfq_id, subject=need_id if need_id is not None else -rfq_id,
-                       subject_at=subject_at, radius_km=radius,
-                       position=index.last_change, local_good=good, checked_at=now or utcnow())
-        db.session.add(row)
-        db.session.flush()
-        if not good:
-            db.session.add_all([GapConcept(check_id=row.id, concept=cid)
-                                for cid in dict.fromkeys(capabilities(q.text, engine))])
+                       subject_at=subject_at, radius_km=radius, position=index.last_change, local_good=good,
+                       checked_at=now)
+        decided.append((row, [] if good else list(dict.fromkeys(capabilities(q.text, engine)))))
+    db.session.add_all([row for row, _c in decided])
     db.session.flush()
-    home = locality.home_place()
-    for cid in _stale_nearest(position):
-        concept = engine.vocabulary.concepts.get(cid)
-        if concept is None:
-            continue
-        db.session.execute(sa.delete(GapNearest).where(GapNearest.concept == cid))
-        db.session.add(GapNearest(concept=cid, radius_km=radius, position=index.last_change,
-                                  firms=_nearest(engine, concept, home), checked_at=now or utcnow()))
-        searches += 2
-    db.session.commit()
-    return searches
+    db.session.add_all([GapConcept(check_id=row.id, concept=cid) for row, concepts in decided for cid in concepts])
+    return len(decided)
 
 
 def _stale_nearest(position: int) -> list[str]:
