@@ -136,7 +136,7 @@ class Quote(db.Model):
         "StoredFile", primaryjoin="StoredFile.quote_id == Quote.id", order_by="StoredFile.id", viewonly=True)
 
     __table_args__ = (
-        sa.Index("ix_rfq_quotes_first", "invitation_id", "created_at"),  # the indicators: time to first quote
+        sa.Index("ix_rfq_quotes_first", "invitation_id", "revision", "created_at"),  # the indicators: first quote
         sa.UniqueConstraint("invitation_id", "revision", name="uq_rfq_quotes_invitation_revision"),
         sa.CheckConstraint("price_basis IN ('lump_sum', 'unit')", name="price_basis"),
         sa.CheckConstraint("amount >= 0", name="amount"),

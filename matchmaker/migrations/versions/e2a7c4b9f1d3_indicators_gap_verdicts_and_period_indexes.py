@@ -69,7 +69,7 @@ def upgrade():
                               ['rfq_id', 'answered_at', 'status', 'supplier_firm_id', 'invited_at'], unique=False)
         batch_op.create_index('ix_rfq_invitations_answered', ['answered_at', 'supplier_firm_id'], unique=False)
     with op.batch_alter_table('rfq_quotes', schema=None) as batch_op:
-        batch_op.create_index('ix_rfq_quotes_first', ['invitation_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_rfq_quotes_first', ['invitation_id', 'revision', 'created_at'], unique=False)
 
 
 def downgrade():
