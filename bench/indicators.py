@@ -11,8 +11,11 @@ for the last fiscal year:
   - gaps_read    the supply gaps of the period from the stored verdicts (SQL, no engine)
   - page         GET /admin/indicators as an organizer: what every view costs (the engine is not
                  called: `page_engine_searches` counts its searches during the views, and must be 0)
-One JSON line per backend on stdout (with the load average when it ran); progress on stderr. Sizes
-are options (--firms, --deals, --needs, --gap-checks). PostgreSQL gets VACUUM ANALYZE after the bulk
+One JSON line per backend on stdout, with the load average when it ran and the CPU time the runs
+took (`*_cpu_s`: this process, which on SQLite does all the database work; on PostgreSQL also the
+server processes of the benchmark's database, read from /proc when the server runs on this
+machine): what a view costs on an idle core, however loaded the machine is. Progress on stderr.
+Sizes are options (--firms, --deals, --needs, --gap-checks). PostgreSQL gets VACUUM ANALYZE after the bulk
 load, as autovacuum would give it (index-only scans need the visibility map).
 
 Usage: python bench/indicators.py [--backends sqlite,postgresql] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
@@ -182,12 +185,35 @@ def measure(app, repeat: int, gap_checks: int) -> dict:
     from matchmaker.matching import Engine
     from matchmaker.search.index import get_index
 
-    def median_time(fn) -> float:
-        times = []
+    cpu: dict[str, float] = {}
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    database = url.database if url.get_backend_name() == "postgresql" else None
+
+    def server_cpu() -> float:
+        """CPU seconds of the PostgreSQL processes serving the benchmark's database (0 if not visible here)."""
+        if not database:
+            return 0.0
+        total = 0.0
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and f" {database} " in (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode():
+                    fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                    total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except OSError:
+                continue
+        return total
+
+    def median_time(fn, name: str = "") -> float:
+        """The median wall time of `repeat` runs; under `name`, also the median CPU time of this process
+        (on SQLite nearly all the work, so what the run costs on an idle core whatever the machine's load)."""
+        times, cpu_times = [], []
         for _ in range(repeat):
-            t = time.perf_counter()
+            t, c, sc = time.perf_counter(), time.process_time(), server_cpu()
             fn()
             times.append(time.perf_counter() - t)
+            cpu_times.append(time.process_time() - c + server_cpu() - sc)
+        if name:
+            cpu[name] = round(statistics.median(cpu_times), 3)
         return round(statistics.median(times), 3)
 
     out = {}
@@ -201,8 +227,8 @@ def measure(app, repeat: int, gap_checks: int) -> dict:
         spent = time.perf_counter() - t
         out["gap_check_s"], out["gap_check_searches"] = round(spent, 1), searches
         out["gap_check_ms_each"] = round(1000 * spent / max(searches, 1), 1)
-        out["figures_s"] = median_time(lambda: compute(fy, gaps=False))
-        out["gaps_read_s"] = median_time(lambda: gaps_mod.supply_gaps(fy))
+        out["figures_s"] = median_time(lambda: compute(fy, gaps=False), "figures_cpu_s")
+        out["gaps_read_s"] = median_time(lambda: gaps_mod.supply_gaps(fy), "gaps_read_cpu_s")
         found = gaps_mod.supply_gaps(fy)
         out["gap_candidates"], out["gaps_checked"], out["gap_concepts"] = found.candidates, found.checked, len(found.rows)
         out["deals_in_year"] = compute(fy, previous=False, gaps=False)["deals"]["count"]
@@ -222,10 +248,11 @@ def measure(app, repeat: int, gap_checks: int) -> dict:
 
     Engine.search = counting
     try:
-        out["page_s"] = median_time(view)
+        out["page_s"] = median_time(view, "page_cpu_s")
     finally:
         Engine.search = real_search
     out["page_engine_searches"] = len(searches)
+    out.update(cpu)
     out["load_average"] = [round(x, 1) for x in os.getloadavg()]
     return out
 

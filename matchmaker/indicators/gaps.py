@@ -13,8 +13,9 @@ Two halves, so that the page never runs the engine:
 - :func:`check` (the job "supply gaps checked" of ``matchmaker tick``, and ``seed-demo``) writes a
   verdict per candidate (models.py): first the candidates with none, or whose text or the radius
   changed since (newest first), then those decided before the last change of any firm or offering
-  (oldest decision first), at most ``MATCHMAKER_INDICATORS_GAP_NEEDS`` engine searches a run; and
-  the nearest outside firms of each gap concept when the supply changed since they were found.
+  (oldest decision first), at most ``MATCHMAKER_INDICATORS_GAP_NEEDS`` candidates (one engine
+  search each) a run; and the nearest outside firms of each gap concept (two searches) when the
+  supply changed since they were found. It opens the matching index only when there is work.
 - :func:`supply_gaps` reads them for a period: one GROUP BY over the period's candidates joined to
   their verdicts and concepts. A candidate whose verdict is missing or stale for its text counts
   as not yet checked (the page says how many of how many are).
