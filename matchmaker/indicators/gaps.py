@@ -14,8 +14,8 @@ Two halves, so that the page never runs the engine:
   verdict per candidate (models.py): first the candidates with none, or whose text or the radius
   changed since (newest first), then those decided before the last change of any firm or offering
   (oldest decision first), at most ``MATCHMAKER_INDICATORS_GAP_NEEDS`` candidates (one engine
-  search each) a run; and the nearest outside firms of each gap concept (two searches) when the
-  supply changed since they were found. It opens the matching index only when there is work.
+  search each) a run; and the nearest outside firms of as many gap concepts (two searches each,
+  missing ones first, then the oldest) where the supply changed since they were found. It opens the matching index only when there is work.
 - :func:`supply_gaps` reads them for a period: one GROUP BY over the period's candidates joined to
   their verdicts and concepts. A candidate whose verdict is missing or stale for its text counts
   as not yet checked (the page says how many of how many are).
@@ -192,7 +192,7 @@ def check(limit: int | None = None, now: datetime | None = None) -> int:
         searches += _decide(todo[start:start + CHUNK], index, now or utcnow())
         db.session.commit()
     engine, home, radius = index.supply, locality.home_place(), locality.radius_km()
-    for cid in _stale_nearest(supply_position()):
+    for cid in _stale_nearest(supply_position())[:limit]:  # the oldest first, as many as candidates
         concept = engine.vocabulary.concepts.get(cid)
         if concept is None:
             continue
@@ -250,7 +250,7 @@ def _stale_nearest(position: int) -> list[str]:
     return list(db.session.scalars(
         sa.select(gap_concepts.c.concept).outerjoin(GapNearest, GapNearest.concept == gap_concepts.c.concept)
         .where(sa.or_(GapNearest.concept.is_(None), GapNearest.position < position, GapNearest.radius_km != radius))
-        .order_by(gap_concepts.c.concept)))
+        .order_by(GapNearest.concept.is_not(None), GapNearest.position, gap_concepts.c.concept)))
 
 
 def _nearest(engine, concept, home) -> list[dict]:
