@@ -28,10 +28,11 @@ from .periods import Period
 
 def compute(period: Period, previous: bool = True, gaps: bool = True) -> dict:
     """Every figure of the period (and of the period before, under ``previous``)."""
+    totals, radii = _deals(period)
     out = {
         "period": period.to_dict(),
-        "setting": _setting(period),
-        "deals": deals(period),
+        "setting": _setting(radii),
+        "deals": totals,
         "by_industry": by_industry(period),
         "by_month": by_month(period),
         "new_relationships": new_relationships(period),
@@ -105,18 +106,29 @@ def _in_period(period: Period):
 # ------------------------------------------------------------------ figures
 
 
-def _setting(period: Period) -> dict:
+def _setting(radii: list[float]) -> dict:
     """The setting the figures use: today's, and the radii stored with the period's deals."""
-    radii = db.session.execute(sa.select(Deal.radius_km).where(_in_period(period)).group_by(Deal.radius_km)
-                               .order_by(Deal.radius_km)).scalars().all()
     cfg = current_app.config
     return {"home_city": cfg["MATCHMAKER_HOME_CITY"], "radius_km": float(cfg["MATCHMAKER_LOCAL_RADIUS_KM"]),
-            "deal_radii_km": [r for r in radii if r is not None],
-            "min_firms": int(cfg["MATCHMAKER_INDICATORS_MIN_FIRMS"])}
+            "deal_radii_km": radii, "min_firms": int(cfg["MATCHMAKER_INDICATORS_MIN_FIRMS"])}
 
 
 def deals(period: Period) -> dict:
-    total = db.session.execute(sa.select(*_deal_cols()).where(_in_period(period))).one()
+    return _deals(period)[0]
+
+
+def _deals(period: Period) -> tuple[dict, list[float]]:
+    """The deal figures, and the radii the period's deals were recorded with (read in the same scan:
+    the smallest and the largest, and all of them only when there are more than two)."""
+    radius = Deal.radius_km
+    *total, low, high, n_radii = db.session.execute(sa.select(
+        *_deal_cols(), sa.func.min(radius), sa.func.max(radius), sa.func.count(sa.distinct(radius)))
+        .where(_in_period(period))).one()
+    if n_radii > 2:
+        radii = list(db.session.scalars(sa.select(radius).where(_in_period(period), radius.is_not(None))
+                                        .group_by(radius).order_by(radius)))
+    else:
+        radii = sorted({r for r in (low, high) if r is not None})
     out = _cell(*total)
     no_amount = sa.func.sum(sa.case((Deal.amount_jpy.is_(None), 1), else_=0))
     rows = db.session.execute(sa.select(Deal.locality, *_deal_cols(), no_amount).where(_in_period(period))
@@ -127,7 +139,7 @@ def deals(period: Period) -> dict:
     out["local_share_count"] = _share(out["local"]["count"], out["count"])
     out["local_share_amount"] = _share(out["local"]["amount_jpy"], out["amount_jpy"])
     out["without_amount"] = sum(int(r[5] or 0) for r in rows)
-    return out
+    return out, [float(r) for r in radii]
 
 
 def by_industry(period: Period) -> list[dict]:
