@@ -4,13 +4,19 @@
 Makes 20,000 firms (a third in the city), 100,000 deals over two fiscal years (from 50,000 requests
 for quotation with 100,000 invitations, and fair meetings), 50,000 needs and ten fairs, then times,
 for the last fiscal year:
-  - figures      every figure of the page, this period and the previous (indicators/figures.py: SQL)
-  - gaps_cold    the supply gaps with the engine (its index already built; the most recent needs
-                 up to MATCHMAKER_INDICATORS_GAP_NEEDS, each one engine search)
-  - page         GET /admin/indicators as an organizer, once the gap verdicts are cached (what every
-                 later view costs until a listing changes)
-  - index_build  building the engine's index of the 20,000 firms (once per process, shared by the site)
-One JSON line per backend on stdout; progress on stderr. Sizes are options (--firms, --deals, --needs).
+  - index_build  building the engine's index of the 20,000 firms (once per process; the job's cost)
+  - gap_check    the supply-gap job (gaps.check, what `matchmaker tick` runs) deciding the newest
+                 --gap-checks candidates with the engine, and its time per candidate
+  - figures      every figure of the page but the gaps, this period and the previous (SQL)
+  - gaps_read    the supply gaps of the period from the stored verdicts (SQL, no engine)
+  - page         GET /admin/indicators as an organizer: what every view costs (the engine is not
+                 called: `page_engine_searches` counts its searches during the views, and must be 0)
+One JSON line per backend on stdout, with the load average when it ran and the CPU time the runs
+took (`*_cpu_s`: this process, which on SQLite does all the database work; on PostgreSQL also the
+server processes of the benchmark's database, read from /proc when the server runs on this
+machine): what a view costs on an idle core, however loaded the machine is. Progress on stderr.
+Sizes are options (--firms, --deals, --needs, --gap-checks). PostgreSQL gets VACUUM ANALYZE after the bulk
+load, as autovacuum would give it (index-only scans need the visibility map).
 
 Usage: python bench/indicators.py [--backends sqlite,postgresql] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 """
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -166,46 +173,87 @@ def populate(app, firms: int, deals: int, needs: int, seed: int = 7) -> None:
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect() as c:
-                c.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("ANALYZE"))
+                c.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM ANALYZE"))
         log(f"  populated in {time.perf_counter() - t0:.1f}s")
 
 
-def measure(app, repeat: int) -> dict:
+def measure(app, repeat: int, gap_checks: int) -> dict:
     from matchmaker.extensions import db
     from matchmaker.indicators import gaps as gaps_mod
     from matchmaker.indicators.figures import compute
     from matchmaker.indicators.periods import fiscal_year, fiscal_year_of, today_local
+    from matchmaker.matching import Engine
     from matchmaker.search.index import get_index
+
+    cpu: dict[str, float] = {}
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    database = url.database if url.get_backend_name() == "postgresql" else None
+
+    def server_cpu() -> float:
+        """CPU seconds of the PostgreSQL processes serving the benchmark's database (0 if not visible here)."""
+        if not database:
+            return 0.0
+        total = 0.0
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and f" {database} " in (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode():
+                    fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                    total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except OSError:
+                continue
+        return total
+
+    def median_time(fn, name: str = "") -> float:
+        """The median wall time of `repeat` runs; under `name`, also the median CPU time of this process
+        (on SQLite nearly all the work, so what the run costs on an idle core whatever the machine's load)."""
+        times, cpu_times = [], []
+        for _ in range(repeat):
+            t, c, sc = time.perf_counter(), time.process_time(), server_cpu()
+            fn()
+            times.append(time.perf_counter() - t)
+            cpu_times.append(time.process_time() - c + server_cpu() - sc)
+        if name:
+            cpu[name] = round(statistics.median(cpu_times), 3)
+        return round(statistics.median(times), 3)
 
     out = {}
     fy = fiscal_year(fiscal_year_of(today_local()) - 1)
     with app.app_context():
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            fig = compute(fy, gaps=False)
-            times.append(time.perf_counter() - t)
-        out["figures_s"] = round(statistics.median(times), 3)
-        out["deals_in_year"] = fig["deals"]["count"]
         t = time.perf_counter()
         get_index()
         out["index_build_s"] = round(time.perf_counter() - t, 1)
         t = time.perf_counter()
+        searches = gaps_mod.check(limit=gap_checks)
+        spent = time.perf_counter() - t
+        out["gap_check_s"], out["gap_check_searches"] = round(spent, 1), searches
+        out["gap_check_ms_each"] = round(1000 * spent / max(searches, 1), 1)
+        out["figures_s"] = median_time(lambda: compute(fy, gaps=False), "figures_cpu_s")
+        out["gaps_read_s"] = median_time(lambda: gaps_mod.supply_gaps(fy), "gaps_read_cpu_s")
         found = gaps_mod.supply_gaps(fy)
-        out["gaps_cold_s"] = round(time.perf_counter() - t, 2)
-        out["gaps_checked"], out["gap_concepts"] = found.checked, len(found.rows)
+        out["gap_candidates"], out["gaps_checked"], out["gap_concepts"] = found.candidates, found.checked, len(found.rows)
+        out["deals_in_year"] = compute(fy, previous=False, gaps=False)["deals"]["count"]
     client = app.test_client()
     r = client.post("/account/login", data={"email": "organizer@bench.example", "password": PASSWORD})
     assert r.status_code == 302, r.status_code
-    gaps_mod._cache.clear()  # the gap list again from the cached verdicts, as a later view does
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
+    searches = []
+    real_search = Engine.search
+
+    def counting(self, *a, **k):
+        searches.append(1)
+        return real_search(self, *a, **k)
+
+    def view():
         r = client.get("/admin/indicators", query_string={"preset": "last_fy"})
-        times.append(time.perf_counter() - t)
         assert r.status_code == 200, r.status_code
-        gaps_mod._cache.clear()
-    out["page_s"] = round(statistics.median(times), 3)
+
+    Engine.search = counting
+    try:
+        out["page_s"] = median_time(view, "page_cpu_s")
+    finally:
+        Engine.search = real_search
+    out["page_engine_searches"] = len(searches)
+    out.update(cpu)
+    out["load_average"] = [round(x, 1) for x in os.getloadavg()]
     return out
 
 
@@ -217,6 +265,8 @@ def main() -> None:
     ap.add_argument("--deals", type=int, default=100_000)
     ap.add_argument("--needs", type=int, default=50_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--gap-checks", type=int, default=30_000,
+                    help="candidates the supply-gap job decides (newest first; the default: all of them)")
     args = ap.parse_args()
 
     from matchmaker import create_app
@@ -236,12 +286,12 @@ def main() -> None:
         try:
             app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                               "MATCHMAKER_MAIL_URL": "file://" + tmp.name, "RATELIMIT_ENABLED": False,
-                              "SERVER_NAME": None})
+                              "SERVER_NAME": None, "MATCHMAKER_INDEX_SNAPSHOT": ""})
             log(f"{backend}: populating")
             populate(app, args.firms, args.deals, args.needs)
             log(f"{backend}: measuring")
             result = {"backend": backend, "firms": args.firms, "deals": args.deals, "needs": args.needs,
-                      **measure(app, args.repeat)}
+                      **measure(app, args.repeat, args.gap_checks)}
             print(json.dumps(result), flush=True)
             with app.app_context():
                 from matchmaker.extensions import db

@@ -75,6 +75,7 @@ def register_models() -> None:
     from .abuse import models as abuse_models  # noqa: F401
     from .firms import models as firm_models  # noqa: F401
     from .imports import models as import_models  # noqa: F401
+    from .indicators import models as indicator_models  # noqa: F401
     from .rfq import models as rfq_models  # noqa: F401
     from .threads import models as thread_models  # noqa: F401
 

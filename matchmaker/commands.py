@@ -64,6 +64,9 @@ def seed_demo(reset: bool, if_empty: bool, synthetic: int) -> None:
         click.echo(f"Added {firms} synthetic firms, {offerings} offerings and {needs} needs "
                    f"in {time.perf_counter() - t0:.1f} s; run `matchmaker reindex` to build the matching index now.")
     if demo is not None:
+        from .indicators.gaps import check
+
+        check(limit=100_000)  # the supply gaps of the demo's needs, so that the indicators show them at once
         s = demo
         click.echo(f"Loaded {s.firms} firms, {s.offerings} offerings, {s.needs} needs and {s.users} accounts, "
                    f"{s.requests} requests for quotation and {s.deals} deals.")

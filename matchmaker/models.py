@@ -311,6 +311,7 @@ class Need(db.Model):
         sa.Index("ix_needs_created_at_id", "created_at", "id"),  # newest first on the home page and lists
         sa.CheckConstraint("status IN ('open', 'closed', 'fulfilled')", name="status"),
         sa.CheckConstraint("supplier_scope IN ('local', 'domestic', 'overseas', 'anywhere')", name="scope"),
+        sa.Index("ix_needs_period", "created_at", "status", "firm_id"),  # the indicators
     )
 
     @property

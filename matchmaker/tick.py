@@ -46,6 +46,7 @@ def _load_jobs() -> None:
     from .alerts import jobs as alert_jobs  # noqa: F401
     from .firms import freshness  # noqa: F401
     from .imports import routes as import_routes  # noqa: F401
+    from .indicators import gaps  # noqa: F401
     from .rfq import jobs  # noqa: F401
 
 

@@ -63,6 +63,8 @@ class Deal(db.Model):
         sa.CheckConstraint("locality IN ('local', 'domestic', 'overseas')", name="locality"),
         # the indicators: a pair's first deal (new business relationships)
         sa.Index("ix_deals_pair_date", "buyer_firm_id", "supplier_firm_id", "deal_date"),
-        # the indicators' period scans read the index alone
-        sa.Index("ix_deals_period", "deal_date", "locality", "supplier_firm_id", "buyer_firm_id", "amount_jpy"),
+        # the indicators' period scans (totals, localities, industries, months, radii, new relationships)
+        # read the index alone
+        sa.Index("ix_deals_period", "deal_date", "locality", "supplier_firm_id", "buyer_firm_id", "amount_jpy",
+                 "supplier_industry", "radius_km", "buyer_locality"),
     )

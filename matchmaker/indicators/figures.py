@@ -28,10 +28,11 @@ from .periods import Period
 
 def compute(period: Period, previous: bool = True, gaps: bool = True) -> dict:
     """Every figure of the period (and of the period before, under ``previous``)."""
+    totals, radii = _deals(period)
     out = {
         "period": period.to_dict(),
-        "setting": _setting(period),
-        "deals": deals(period),
+        "setting": _setting(radii),
+        "deals": totals,
         "by_industry": by_industry(period),
         "by_month": by_month(period),
         "new_relationships": new_relationships(period),
@@ -77,9 +78,10 @@ def _dialect() -> str:
 
 
 def _month(col):
+    """A date column's "YYYY-MM" (SQLite keeps a date as its ISO text: its first seven characters)."""
     if _dialect() == "postgresql":
         return sa.func.to_char(col, "YYYY-MM")
-    return sa.func.strftime("%Y-%m", col)
+    return sa.func.substr(col, 1, 7)
 
 
 def _hours(later, earlier):
@@ -104,18 +106,29 @@ def _in_period(period: Period):
 # ------------------------------------------------------------------ figures
 
 
-def _setting(period: Period) -> dict:
+def _setting(radii: list[float]) -> dict:
     """The setting the figures use: today's, and the radii stored with the period's deals."""
-    radii = db.session.execute(sa.select(Deal.radius_km).where(_in_period(period)).group_by(Deal.radius_km)
-                               .order_by(Deal.radius_km)).scalars().all()
     cfg = current_app.config
     return {"home_city": cfg["MATCHMAKER_HOME_CITY"], "radius_km": float(cfg["MATCHMAKER_LOCAL_RADIUS_KM"]),
-            "deal_radii_km": [r for r in radii if r is not None],
-            "min_firms": int(cfg["MATCHMAKER_INDICATORS_MIN_FIRMS"])}
+            "deal_radii_km": radii, "min_firms": int(cfg["MATCHMAKER_INDICATORS_MIN_FIRMS"])}
 
 
 def deals(period: Period) -> dict:
-    total = db.session.execute(sa.select(*_deal_cols()).where(_in_period(period))).one()
+    return _deals(period)[0]
+
+
+def _deals(period: Period) -> tuple[dict, list[float]]:
+    """The deal figures, and the radii the period's deals were recorded with (read in the same scan:
+    the smallest and the largest, and all of them only when there are more than two)."""
+    radius = Deal.radius_km
+    *total, low, high, n_radii = db.session.execute(sa.select(
+        *_deal_cols(), sa.func.min(radius), sa.func.max(radius), sa.func.count(sa.distinct(radius)))
+        .where(_in_period(period))).one()
+    if n_radii > 2:
+        radii = list(db.session.scalars(sa.select(radius).where(_in_period(period), radius.is_not(None))
+                                        .group_by(radius).order_by(radius)))
+    else:
+        radii = sorted({r for r in (low, high) if r is not None})
     out = _cell(*total)
     no_amount = sa.func.sum(sa.case((Deal.amount_jpy.is_(None), 1), else_=0))
     rows = db.session.execute(sa.select(Deal.locality, *_deal_cols(), no_amount).where(_in_period(period))
@@ -126,7 +139,7 @@ def deals(period: Period) -> dict:
     out["local_share_count"] = _share(out["local"]["count"], out["count"])
     out["local_share_amount"] = _share(out["local"]["amount_jpy"], out["amount_jpy"])
     out["without_amount"] = sum(int(r[5] or 0) for r in rows)
-    return out
+    return out, [float(r) for r in radii]
 
 
 def by_industry(period: Period) -> list[dict]:
@@ -187,49 +200,52 @@ def new_relationships(period: Period) -> dict:
 def rfq(period: Period) -> dict:
     """Requests sent in the period and what became of them."""
     sent = sa.select(Rfq.id).where(_during(Rfq.created_at, period))
-    n_sent, n_buyers = db.session.execute(
-        sa.select(sa.func.count(Rfq.id), sa.func.count(sa.distinct(Rfq.buyer_firm_id)))
+    n_sent, n_buyers, n_awarded = db.session.execute(
+        sa.select(sa.func.count(Rfq.id), sa.func.count(sa.distinct(Rfq.buyer_firm_id)),
+                  sa.func.coalesce(sa.func.sum(sa.case((Rfq.status == "awarded", 1), else_=0)), 0))
         .where(_during(Rfq.created_at, period))).one()
     n_inv, n_answered, n_suppliers = db.session.execute(
         sa.select(sa.func.count(Invitation.id), sa.func.count(Invitation.answered_at),
                   sa.func.count(sa.distinct(Invitation.supplier_firm_id)))
         .where(Invitation.rfq_id.in_(sent))).one()
-    n_awarded = db.session.scalar(sa.select(sa.func.count(Rfq.id)).where(
-        _during(Rfq.created_at, period), Rfq.status == "awarded")) or 0
     award_deals, award_local = db.session.execute(
         sa.select(sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(sa.case((Deal.locality == "local", 1),
                                                                                 else_=0)), 0))
         .where(Deal.source == "rfq", Deal.rfq_id.in_(sent))).one()
     return {"sent": int(n_sent), "invitations": int(n_inv), "answered": int(n_answered),
             "answered_share": _share(n_answered, n_inv), "median_hours_to_first_quote": _median_first_quote(sent),
-            "awarded": int(n_awarded), "awarded_deals": int(award_deals), "awarded_local": int(award_local),
+            "awarded": int(n_awarded or 0), "awarded_deals": int(award_deals), "awarded_local": int(award_local),
             "awarded_local_share": _share(award_local, award_deals), "firms": int(min(n_buyers, n_suppliers or 0))}
 
 
 def _median_first_quote(sent) -> float | None:
-    first = (sa.select(_hours(sa.func.min(Quote.created_at), Invitation.invited_at).label("h"))
-             .join(Quote, Quote.invitation_id == Invitation.id)
-             .where(Invitation.rfq_id.in_(sent)).group_by(Invitation.id, Invitation.invited_at).subquery())
+    """The median of the hours from invitation to first quote, in one statement: percentile_cont on
+    PostgreSQL; on SQLite the middle one or two of the numbered hours (a window function)."""
+    # an invitation's first quote is its revision 1 (revisions are numbered as they come and all kept):
+    # one probe of the (invitation, revision, created_at) index each, no grouping
+    first = (sa.select(_hours(Quote.created_at, Invitation.invited_at).label("h")).select_from(Invitation)
+             .join(Quote, sa.and_(Quote.invitation_id == Invitation.id, Quote.revision == 1))
+             .where(Invitation.rfq_id.in_(sent)).subquery())
     if _dialect() == "postgresql":
         median = db.session.scalar(sa.select(sa.func.percentile_cont(0.5).within_group(first.c.h)))
-        return round(float(median), 1) if median is not None else None
-    n = db.session.scalar(sa.select(sa.func.count()).select_from(first)) or 0
-    if not n:
-        return None
-    middle = db.session.execute(sa.select(first.c.h).order_by(first.c.h).offset((n - 1) // 2)
-                                .limit(1 if n % 2 else 2)).scalars().all()
-    return round(sum(float(h) for h in middle) / len(middle), 1)
+    else:
+        ranked = sa.select(first.c.h, sa.func.row_number().over(order_by=first.c.h).label("rn"),
+                           sa.func.count().over().label("n")).subquery()
+        median = db.session.scalar(sa.select(sa.func.avg(ranked.c.h)).where(
+            ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])))
+    return round(float(median), 1) if median is not None else None
 
 
 def needs(period: Period) -> dict:
     """Needs posted in the period, and where they stand now."""
-    status = db.session.execute(sa.select(Need.status, sa.func.count(Need.id)).where(_during(Need.created_at, period))
-                                .group_by(Need.status)).all()
-    by = {s: int(n) for s, n in status}
-    n_firms = db.session.scalar(sa.select(sa.func.count(sa.distinct(Need.firm_id)))
-                                .where(_during(Need.created_at, period))) or 0
-    return {"posted": sum(by.values()), "fulfilled": by.get("fulfilled", 0), "open": by.get("open", 0),
-            "closed": by.get("closed", 0), "firms": int(n_firms)}
+    def of(status):
+        return sa.func.coalesce(sa.func.sum(sa.case((Need.status == status, 1), else_=0)), 0)
+
+    posted, fulfilled, open_, closed, n_firms = db.session.execute(
+        sa.select(sa.func.count(Need.id), of("fulfilled"), of("open"), of("closed"),
+                  sa.func.count(sa.distinct(Need.firm_id))).where(_during(Need.created_at, period))).one()
+    return {"posted": int(posted), "fulfilled": int(fulfilled), "open": int(open_), "closed": int(closed),
+            "firms": int(n_firms or 0)}
 
 
 def fairs(period: Period) -> dict:
@@ -257,9 +273,11 @@ def activity(period: Period) -> dict:
     """Firms registered, firms whose profile was last updated in the period, and active firms: those
     that posted a need or an offering, sent or answered a request, were party to a deal or joined a
     fair in the period."""
-    live = Firm.deleted_at.is_(None)
-    registered = db.session.scalar(sa.select(sa.func.count(Firm.id)).where(live, _during(Firm.created_at, period))) or 0
-    updated = db.session.scalar(sa.select(sa.func.count(Firm.id)).where(live, _during(Firm.updated_at, period))) or 0
+    def of(col):
+        return sa.func.coalesce(sa.func.sum(sa.case((_during(col, period), 1), else_=0)), 0)
+
+    registered, updated = db.session.execute(sa.select(of(Firm.created_at), of(Firm.updated_at))
+                                             .where(Firm.deleted_at.is_(None))).one()
     active = sa.union(
         sa.select(Need.firm_id.label("f")).where(_during(Need.created_at, period)),
         sa.select(Offering.firm_id).where(_during(Offering.created_at, period)),

@@ -62,7 +62,10 @@ class Rfq(db.Model):
     files: so.Mapped[list["StoredFile"]] = so.relationship(  # noqa: F821
         "StoredFile", primaryjoin="StoredFile.rfq_id == Rfq.id", order_by="StoredFile.id", viewonly=True)
 
-    __table_args__ = (sa.CheckConstraint("status IN ('open', 'closed', 'awarded', 'cancelled')", name="status"),)
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('open', 'closed', 'awarded', 'cancelled')", name="status"),
+        sa.Index("ix_rfqs_period", "created_at", "status", "buyer_firm_id", "need_id"),  # the indicators
+    )
 
     @property
     def is_open(self) -> bool:
@@ -99,6 +102,9 @@ class Invitation(db.Model):
         sa.UniqueConstraint("rfq_id", "supplier_firm_id", name="uq_rfq_invitations_rfq_supplier"),
         sa.CheckConstraint("status IN ('invited', 'quoted', 'declined', 'expired', 'awarded', 'not_selected')",
                            name="status"),
+        # the indicators: the funnel of a period's requests, and who answered in a period
+        sa.Index("ix_rfq_invitations_funnel", "rfq_id", "answered_at", "status", "supplier_firm_id", "invited_at"),
+        sa.Index("ix_rfq_invitations_answered", "answered_at", "supplier_firm_id"),
     )
 
     @property
@@ -130,6 +136,7 @@ class Quote(db.Model):
         "StoredFile", primaryjoin="StoredFile.quote_id == Quote.id", order_by="StoredFile.id", viewonly=True)
 
     __table_args__ = (
+        sa.Index("ix_rfq_quotes_first", "invitation_id", "revision", "created_at"),  # the indicators: first quote
         sa.UniqueConstraint("invitation_id", "revision", name="uq_rfq_quotes_invitation_revision"),
         sa.CheckConstraint("price_basis IN ('lump_sum', 'unit')", name="price_basis"),
         sa.CheckConstraint("amount >= 0", name="amount"),

@@ -122,4 +122,8 @@ def world(make):
     db.session.flush()
     record_fair_deal(m1, f.L1, f.L2, 80_000, date(2025, 10, 20), "商談会")
     db.session.commit()
+    # the supply gaps' verdicts, as the scheduled job (`matchmaker tick`) writes them
+    from matchmaker.indicators.gaps import check
+
+    check()
     return f

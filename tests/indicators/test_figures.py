@@ -90,3 +90,20 @@ def test_periods():
     for start, end in (("2025-02-30", None), ("x", None), ("2025-05-01", "2025-04-30")):
         with pytest.raises(PeriodError):
             periods.custom(start, end, today)
+
+
+def test_every_radius_the_deals_were_recorded_with(app, world):
+    import sqlalchemy as sa
+
+    from matchmaker.deals.models import Deal
+    from matchmaker.extensions import db
+
+    ids = db.session.scalars(sa.select(Deal.id).where(Deal.deal_date.between(FY2025.start, FY2025.end))
+                             .order_by(Deal.id)).all()
+    for deal_id, radius in zip(ids, (10.0, 20.0, 40.0, None)):
+        db.session.execute(sa.update(Deal).where(Deal.id == deal_id).values(radius_km=radius))
+    db.session.commit()
+    assert compute(FY2025, previous=False, gaps=False)["setting"]["deal_radii_km"] == [10.0, 20.0, 30.0, 40.0]
+    db.session.execute(sa.update(Deal).values(radius_km=25.0))
+    db.session.commit()
+    assert compute(FY2025, previous=False, gaps=False)["setting"]["deal_radii_km"] == [25.0]
