@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pytest
 import sqlalchemy as sa
-from support import PASSWORD, make_config, new_client, private_postgres_database
+from support import PASSWORD, DemoTemplates, make_config, new_client, private_postgres_database, run_folder
 
 from matchmaker import create_app
 from matchmaker.extensions import db
@@ -114,6 +114,33 @@ def app(database_url, tmp_path, app_config, mail_server):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory):
+    """The demo data, seeded once per run and backend; `demo_templates.database(backend, folder)` copies it."""
+    return DemoTemplates(run_folder(tmp_path_factory))
+
+
+def pytest_sessionfinish(session):
+    """The controlling process (after every worker has finished) drops the PostgreSQL demo template."""
+    if hasattr(session.config, "workerinput"):
+        return
+    DemoTemplates(session.config._tmp_path_factory.getbasetemp()).drop_postgres_templates()
+
+
+@pytest.fixture
+def demo_app(backend, demo_templates, tmp_path, app_config, mail_server):
+    """Like `app`, on a new copy of the demo data (`matchmaker seed-demo`) instead of an empty database."""
+    with demo_templates.database(backend, tmp_path) as url:
+        app = create_app(make_config(url, tmp_path, mail_server.url, **app_config))
+        with app.app_context():
+            yield app
+            from matchmaker.mail.sender import stop_sender
+
+            stop_sender(app)
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
