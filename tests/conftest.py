@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pytest
 import sqlalchemy as sa
-from support import PASSWORD, DemoTemplates, make_config, new_client, private_postgres_database, run_folder
+from support import PASSWORD, AppPool, DemoTemplates, make_config, new_client, private_postgres_database, run_folder
 
 from matchmaker import create_app
 from matchmaker.extensions import db
@@ -97,9 +97,14 @@ def app_config(database_url, tmp_path):
     return {}
 
 
+_apps = AppPool()
+
+
 @pytest.fixture
 def app(database_url, tmp_path, app_config, mail_server):
-    app = create_app(make_config(database_url, tmp_path, mail_server.url, **app_config))
+    """The app on the backend's database, empty at the start of each test (an app of `_apps`, reused)."""
+    entry, key = _apps.take(make_config(database_url, tmp_path, mail_server.url, **app_config))
+    app = entry["app"]
     with app.app_context():
         if database_url not in _created:
             db.drop_all()
@@ -114,6 +119,7 @@ def app(database_url, tmp_path, app_config, mail_server):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         db.engine.dispose()
+        _apps.give_back(entry, key)
 
 
 @pytest.fixture(scope="session")

@@ -60,6 +60,57 @@ def new_client(app) -> FlaskClient:
     return app.test_client()
 
 
+class AppPool:
+    """Apps reused by the tests of one process that ask for the same database and settings.
+
+    `create_app` costs about 0.3 s (the OpenAPI document and the URL map are built each time), and
+    the `app` fixture ran it for each of more than a thousand tests. An app is taken out of the pool
+    for a test and put back only after a complete teardown, as good as new: the extensions' entries
+    added since its creation (the matching index, the mail sender, the public indicators' cache) are
+    dropped and the rate limiter's counters reset; before its next test its configuration is the one
+    it was created with (plus that test's own folders). An app whose URL map a test extended
+    (`app.add_url_rule`) is not put back. At most `size` apps are kept.
+    """
+
+    PER_TEST = ("MATCHMAKER_UPLOAD_FOLDER", "MATCHMAKER_MAIL_URL")  # each test's own folders
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self.idle: dict[str, dict] = {}  # key -> entry, the most recently used last
+
+    def take(self, config: dict):
+        """An app for `config` (reused or new) and the key to give it back under."""
+        from matchmaker import create_app
+
+        key = repr(sorted((k, repr(v)) for k, v in config.items() if k not in self.PER_TEST))
+        entry = self.idle.pop(key, None)
+        if entry is None:
+            app = create_app(config)
+            entry = {"app": app, "config": dict(app.config), "extensions": set(app.extensions),
+                     "rules": len(app.url_map._rules)}
+        else:
+            app = entry["app"]
+            app.config.clear()
+            app.config.update(entry["config"])
+            app.config.update({k: config[k] for k in self.PER_TEST if k in config})
+            app._got_first_request = False  # a test may add a route before its first request, as on a new app
+        return entry, key
+
+    def give_back(self, entry: dict, key: str) -> None:
+        """After a complete teardown (inside the app's context, the mail sender stopped, the tables emptied)."""
+        from matchmaker.extensions import limiter
+
+        app = entry["app"]
+        if len(app.url_map._rules) != entry["rules"]:
+            return
+        for name in set(app.extensions) - entry["extensions"]:
+            del app.extensions[name]
+        limiter.reset()
+        self.idle[key] = entry
+        while len(self.idle) > self.size:
+            self.idle.pop(next(iter(self.idle)))
+
+
 def make_config(url: str, tmp_path, mail_url: str = "", **extra) -> dict:
     config = {
         "TESTING": True,
