@@ -19,6 +19,29 @@ from matchmaker.extensions import db
 
 
 
+# The files that take longest, in the order they start under `make test` (pytest-xdist, -n 2 --dist loadfile):
+# first, so that no worker is left alone with one of them at the end. xdist's own order (most tests per file
+# first) would start these one- or two-test files last; it is switched off below.
+SLOW_FILES = ("tests/test_readme_commands.py", "tests/stress/test_concurrency.py", "tests/browser/test_journeys.py",
+              "tests/browser/test_layout.py", "tests/fairs/test_demo.py", "tests/web/test_cli.py",
+              "tests/stress/test_two_instances.py", "tests/api/test_contract.py")
+
+
+def pytest_configure(config):
+    if hasattr(config.option, "loadscopereorder"):  # pytest-xdist: keep the order below
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow files first, then the others by their number of tests (many short tests balance the end)."""
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    rank = {name: i for i, name in enumerate(SLOW_FILES)}
+    order = sorted(files, key=lambda name: (rank.get(name, len(rank)), -len(files[name])))
+    items[:] = [item for name in order for item in files[name]]
+
+
 _real_hash = _real_check = None
 
 

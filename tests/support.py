@@ -67,8 +67,9 @@ class AppPool:
     the `app` fixture ran it for each of more than a thousand tests. An app is taken out of the pool
     for a test and put back only after a complete teardown, as good as new: the extensions' entries
     added since its creation (the matching index, the mail sender, the public indicators' cache) are
-    dropped and the rate limiter's counters reset; before its next test its configuration is the one
-    it was created with (plus that test's own folders). An app whose URL map a test extended
+    dropped, its attributes set back (the test client's class, "has handled a request") and the rate
+    limiter's counters reset; before its next test its configuration is the one it was created with
+    (plus that test's own folders). An app whose URL map a test extended
     (`app.add_url_rule`) is not put back. At most `size` apps are kept.
     """
 
@@ -86,14 +87,14 @@ class AppPool:
         entry = self.idle.pop(key, None)
         if entry is None:
             app = create_app(config)
+            app.jinja_env  # noqa: B018 - made on first use: part of the app as created
             entry = {"app": app, "config": dict(app.config), "extensions": set(app.extensions),
-                     "rules": len(app.url_map._rules)}
+                     "attributes": dict(vars(app)), "rules": len(app.url_map._rules)}
         else:
             app = entry["app"]
             app.config.clear()
             app.config.update(entry["config"])
             app.config.update({k: config[k] for k in self.PER_TEST if k in config})
-            app._got_first_request = False  # a test may add a route before its first request, as on a new app
         return entry, key
 
     def give_back(self, entry: dict, key: str) -> None:
@@ -105,6 +106,13 @@ class AppPool:
             return
         for name in set(app.extensions) - entry["extensions"]:
             del app.extensions[name]
+        # attributes set since creation (the test client's class, "has handled a request", ...) as they were
+        attributes = entry["attributes"]
+        for name in set(vars(app)) - set(attributes):
+            delattr(app, name)
+        for name, value in attributes.items():
+            if vars(app).get(name) is not value:
+                setattr(app, name, value)
         limiter.reset()
         self.idle[key] = entry
         while len(self.idle) > self.size:
