@@ -12,11 +12,34 @@ from functools import lru_cache
 
 import pytest
 import sqlalchemy as sa
-from support import PASSWORD, make_config, new_client, private_postgres_database
+from support import PASSWORD, AppPool, DemoTemplates, make_config, new_client, private_postgres_database, run_folder
 
 from matchmaker import create_app
 from matchmaker.extensions import db
 
+
+
+# The files that take longest, in the order they start under `make test` (pytest-xdist, -n 2 --dist loadfile):
+# first, so that no worker is left alone with one of them at the end. xdist's own order (most tests per file
+# first) would start these one- or two-test files last; it is switched off below.
+SLOW_FILES = ("tests/test_readme_commands.py", "tests/stress/test_concurrency.py", "tests/browser/test_journeys.py",
+              "tests/browser/test_layout.py", "tests/fairs/test_demo.py", "tests/web/test_cli.py",
+              "tests/stress/test_two_instances.py", "tests/api/test_contract.py")
+
+
+def pytest_configure(config):
+    if hasattr(config.option, "loadscopereorder"):  # pytest-xdist: keep the order below
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow files first, then the others by their number of tests (many short tests balance the end)."""
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    rank = {name: i for i, name in enumerate(SLOW_FILES)}
+    order = sorted(files, key=lambda name: (rank.get(name, len(rank)), -len(files[name])))
+    items[:] = [item for name in order for item in files[name]]
 
 
 _real_hash = _real_check = None
@@ -97,9 +120,14 @@ def app_config(database_url, tmp_path):
     return {}
 
 
+_apps = AppPool()
+
+
 @pytest.fixture
 def app(database_url, tmp_path, app_config, mail_server):
-    app = create_app(make_config(database_url, tmp_path, mail_server.url, **app_config))
+    """The app on the backend's database, empty at the start of each test (an app of `_apps`, reused)."""
+    entry, key = _apps.take(make_config(database_url, tmp_path, mail_server.url, **app_config))
+    app = entry["app"]
     with app.app_context():
         if database_url not in _created:
             db.drop_all()
@@ -116,6 +144,34 @@ def app(database_url, tmp_path, app_config, mail_server):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         db.engine.dispose()
+        _apps.give_back(entry, key)
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory):
+    """The demo data, seeded once per run and backend; `demo_templates.database(backend, folder)` copies it."""
+    return DemoTemplates(run_folder(tmp_path_factory))
+
+
+def pytest_sessionfinish(session):
+    """The controlling process (after every worker has finished) drops the PostgreSQL demo template."""
+    if hasattr(session.config, "workerinput"):
+        return
+    DemoTemplates(session.config._tmp_path_factory.getbasetemp()).drop_postgres_templates()
+
+
+@pytest.fixture
+def demo_app(backend, demo_templates, tmp_path, app_config, mail_server):
+    """Like `app`, on a new copy of the demo data (`matchmaker seed-demo`) instead of an empty database."""
+    with demo_templates.database(backend, tmp_path) as url:
+        app = create_app(make_config(url, tmp_path, mail_server.url, **app_config))
+        with app.app_context():
+            yield app
+            from matchmaker.mail.sender import stop_sender
+
+            stop_sender(app)
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

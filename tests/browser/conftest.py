@@ -6,8 +6,9 @@ at it with its executable path (never `playwright install`). Without one the tes
 reason, except under CI (CI=true), where a missing browser is a failure, as with PostgreSQL.
 
 One development server runs for the whole session on a SQLite database loaded with the demo
-data (`matchmaker seed-demo`; MATCHMAKER_TEST_DEMO_DB=<file> copies a database seeded earlier
-instead, for quicker repeated runs), sending its mail to the test SMTP server. Every page a test visits
+data (a copy of the run's demo template, `demo_templates` in tests/conftest.py: `matchmaker seed-demo`
+once per run, or MATCHMAKER_TEST_DEMO_DB=<file>, a database seeded earlier), sending its mail to the
+test SMTP server. Every page a test visits
 goes through `pages.Watch.check`: no horizontal scrolling of the page itself, no console error,
 no Content-Security-Policy violation, no failed request; under CI (or with
 MATCHMAKER_SCREENSHOTS=<folder>) a full-page screenshot of each is written to
@@ -20,7 +21,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from live import LiveServer, cli_env, run_cli
+from live import LiveServer, cli_env
 
 from .pages import screenshot_dir
 
@@ -46,21 +47,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, mail_server, browser_type_launch_args):
-    """The development server on a fresh SQLite database with the demo data; its base URL."""
-    db_file = tmp_path_factory.mktemp("browser") / "demo.db"
-    env = cli_env("sqlite:///" + str(db_file), MAIL_URL=mail_server.url, MATCHMAKER_SCHEDULER_TIME_LIMIT="3")
-    template = os.environ.get("MATCHMAKER_TEST_DEMO_DB")
-    if template:  # a copy of a database seeded earlier, for quicker repeated runs on one's own machine
-        shutil.copyfile(template, db_file)
-    commands = [["db", "upgrade"]] + ([] if template else [["seed-demo"]])
-    for args in commands:
-        done = run_cli(args, env, timeout=300)
-        assert done.returncode == 0, done.stderr
-    with LiveServer("dev", env) as server:
-        server.db_file = db_file
-        yield server
-        assert server.alive(), server.log()
+def site(tmp_path_factory, mail_server, browser_type_launch_args, demo_templates):
+    """The development server on a new SQLite database with the demo data; its base URL."""
+    folder = tmp_path_factory.mktemp("browser")
+    with demo_templates.database("sqlite", folder) as url:
+        env = cli_env(url, MAIL_URL=mail_server.url, MATCHMAKER_SCHEDULER_TIME_LIMIT="3")
+        with LiveServer("dev", env) as server:
+            server.db_file = Path(url.removeprefix("sqlite:///"))
+            yield server
+            assert server.alive(), server.log()
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,12 @@ from matchmaker.wording import reason_texts
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, mail_server):
+    # Seeded in this process rather than copied from the run's template (`demo_templates`): the seed builds
+    # the matching index half-way (the demo fairs and trade search) and the searches below use that index
+    # brought up to date change by change. On a copy, whose index is built from the whole data as a server
+    # builds it, test_a_lab_that_analyses_plated_parts_is_no_plater fails (the lab is labelled "good"):
+    # incremental updates and a full build do not give the same scores. To be fixed in the engine; then
+    # this fixture can take a copy.
     tmp = tmp_path_factory.mktemp("demo-cases")
     app = create_app(make_config("sqlite:///" + str(tmp / "demo.db"), tmp, mail_server.url))
     with app.app_context():

@@ -20,8 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
-from support import private_postgres_database
-from live import Browser, LiveServer, cli_env, run_cli
+from live import Browser, LiveServer, cli_env
 
 LOAD_SECONDS = 6.0
 CLIENTS = 12
@@ -40,20 +39,14 @@ def novel_text(rng: random.Random) -> str:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def demo_database(request, tmp_path_factory):
-    """A database with the demo data, made with the commands a user runs; ids of what the test needs."""
-    if request.param == "sqlite":
-        yield _seeded("sqlite:///" + str(tmp_path_factory.mktemp("stress") / "demo.db"))
-    else:
-        with private_postgres_database("mm_stress") as url:
-            yield _seeded(url)
+def demo_database(request, tmp_path_factory, demo_templates):
+    """A database with the demo data (a copy of the run's `matchmaker db upgrade` and `matchmaker seed-demo`,
+    the commands a user runs); ids of what the test needs."""
+    with demo_templates.database(request.param, tmp_path_factory.mktemp("stress")) as url:
+        yield _seeded(url)
 
 
 def _seeded(url: str) -> dict:
-    env = cli_env(url)
-    for args in (["db", "upgrade"], ["seed-demo", "--reset"]):
-        r = run_cli(args, env)
-        assert r.returncode == 0, r.stderr
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
         q = lambda sql: conn.execute(sa.text(sql)).all()  # noqa: E731
