@@ -434,6 +434,13 @@ def term_length(terms: dict[str, float]) -> float:
     return float(sum(v for k, v in terms.items() if not k.startswith("#")))
 
 
+def capped_evidence(total: float, strongest: float) -> float:
+    """A concept's evidence in a record: the sum over its phrases, except that a concept only ever named as
+    context or as arranged stays so however often it is named (めっき品の断面観察 and めっき不良の調査: a lab
+    twice, still not a plater). The one rule for both ways a record is read (analyse() and the encoder)."""
+    return min(total, strongest) if strongest < DOES else total
+
+
 def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", keep_stream: bool = True,
             role: str = "") -> Analysis:
     """Analyse a record or query text (and optional firm name) into terms and concepts; ``role`` as in
@@ -458,11 +465,8 @@ def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", k
                 a.covered[k] = a.covered.get(k, ()) + v
             stream.append(None)
             stream.extend(sg.stream)
-    # a concept only ever named as context or as arranged stays so however often it is named
-    # (めっき品の断面観察 and めっき不良の調査: a lab twice, still not a plater)
     for c, top in strongest.items():
-        if top < DOES:
-            evidence[c] = min(evidence[c], top)
+        evidence[c] = capped_evidence(evidence[c], top)
     if keep_stream:
         a.stream = stream
         a.unknown = [(t.norm, t.surf) for t in stream if t is not None and t.content]

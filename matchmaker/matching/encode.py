@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
 
-from .analyze import analyse, analyse_segment, segments, term_length
+from .analyze import analyse, analyse_segment, capped_evidence, segments, term_length
 from .intent import DOES
 from .normalize import cert_key
 
@@ -83,7 +83,9 @@ class ChunkEncoder:
             self.names.append(name)
         return i
 
-    def _segment(self, seg: str, how: float) -> tuple[tuple[int, ...], tuple[float, ...], float]:
+    def _segment(self, seg: str, how: float) -> tuple[tuple[int, ...], tuple[float, ...], tuple[tuple[int, float], ...],
+                                                      float]:
+        """A segment's word features, its concepts' evidence (feature id, value) and its length."""
         key = (seg, how)
         hit = self._segments.get(key)
         if hit is not None:
@@ -95,12 +97,10 @@ class ChunkEncoder:
             dl = term_length(sg.terms)
         else:  # only arranged: its concepts count a little, its words not at all (as in analyse())
             ids, vals, dl = [], [], 0.0
-        for c, v in sg.evidence.items():
-            ids.append(self._id(CONCEPT + c))
-            vals.append(v * how)
+        concepts = tuple((self._id(CONCEPT + c), v * how) for c, v in sg.evidence.items())
         if len(self._segments) >= self._cache_size:
             self._segments.clear()
-        out = self._segments[key] = (tuple(ids), tuple(vals), dl)
+        out = self._segments[key] = (tuple(ids), tuple(vals), concepts, dl)
         return out
 
     def encode(self, recs: Sequence["Record"]) -> Chunk:
@@ -111,11 +111,19 @@ class ChunkEncoder:
         for n, r in enumerate(recs):
             start = len(ids)
             dl = 0.0
+            evidence: dict[int, float] = {}
+            strongest: dict[int, float] = {}
             for seg, how in segments(r.text, r.name, r.role):
-                s_ids, s_vals, s_dl = self._segment(seg, how)
+                s_ids, s_vals, s_concepts, s_dl = self._segment(seg, how)
                 ids.extend(s_ids)
                 vals.extend(s_vals)
                 dl += s_dl
+                for i, v in s_concepts:
+                    evidence[i] = evidence.get(i, 0.0) + v
+                    strongest[i] = max(strongest.get(i, 0.0), v)
+            for i, v in evidence.items():
+                ids.append(i)
+                vals.append(capped_evidence(v, strongest[i]))
             for name, value in tag_and_certificate_features(r, self.vocabulary):
                 ids.append(self._id(name))
                 vals.append(value)

@@ -4,7 +4,7 @@ import pytest
 
 from matchmaker.matching import Engine, Query, Record, Settings
 
-from matching_fixtures import BANGKOK, CHIGASAKI, FUJISAWA
+from matching_fixtures import BANGKOK, CHIGASAKI, FUJISAWA, firm
 
 
 def ids(matches):
@@ -306,3 +306,31 @@ def test_a_needs_title_is_what_it_is_about(engine):
     e.build([Record("Z", text="亜鉛めっき、無電解ニッケルめっき。"), Record("X", text="ソフトウェア開発")])
     m = e.search(Query(text="鉄部品の亜鉛めっき 500個\n三価クロメート"))[0]
     assert m.id == "Z" and m.strength in ("strong", "good")
+
+
+def test_a_built_index_and_one_updated_record_by_record_read_concepts_alike(records, settings):
+    """build() encodes texts in chunks, upsert() analyses one record: both apply the same rules, the cap on a
+    concept only ever named as context included (a lab naming めっき three times stays no plater)."""
+    from matchmaker.matching import default_vocabulary
+    from matchmaker.matching.encode import CONCEPT
+
+    vocab = default_vocabulary()
+    lab = firm("L1", "湘南環境分析センター", "めっき品の断面観察。めっき不良の調査。めっき皮膜の成分分析。", "Fujisawa", "JP",
+               FUJISAWA, owner="F20")
+    recs = [*records, lab]
+    built = Engine(settings=settings, vocabulary=vocab)
+    built.build(recs)
+    one_by_one = Engine(settings=settings, vocabulary=vocab)
+    one_by_one.build([])
+    for r in recs:
+        one_by_one.upsert(r)
+
+    def concepts(engine: Engine, rid: str) -> dict[str, float]:
+        cols, vals = engine.index.row(engine._row_of[rid])
+        return {engine.index.features[c]: round(float(v), 5) for c, v in zip(cols.tolist(), vals.tolist())
+                if engine.index.features[c].startswith(CONCEPT)}
+
+    for r in recs:
+        assert concepts(built, r.id) == concepts(one_by_one, r.id), r.id
+    plating = concepts(built, "L1").get(CONCEPT + "process.plating")
+    assert plating is not None and plating < concepts(built, "P1")[CONCEPT + "process.plating"]
