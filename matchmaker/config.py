@@ -132,6 +132,9 @@ def default_config(instance_path: str) -> dict:
         "MATCHMAKER_INDICATORS_MIN_FIRMS": 3,
         "MATCHMAKER_PUBLIC_INDICATORS": False,
         "MATCHMAKER_INDICATORS_GAP_NEEDS": 200,
+        # Independent read-only statements of one page (the indicators' figures) run on this many
+        # connections at once per process (concurrent_reads.py); 1: one after the other.
+        "MATCHMAKER_QUERY_THREADS": 3,
     }
 
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from flask import current_app
 
+from ..concurrent_reads import run_all
 from ..deals.models import Deal
 from ..extensions import db
 from ..fairs.models import Fair, Meeting, Participant
@@ -27,32 +28,32 @@ from .periods import Period
 
 
 def compute(period: Period, previous: bool = True, gaps: bool = True) -> dict:
-    """Every figure of the period (and of the period before, under ``previous``)."""
-    totals, radii = _deals(period)
-    out = {
-        "period": period.to_dict(),
-        "setting": _setting(radii),
-        "deals": totals,
-        "by_industry": by_industry(period),
-        "by_month": by_month(period),
-        "new_relationships": new_relationships(period),
-        "rfq": rfq(period),
-        "needs": needs(period),
-        "fairs": fairs(period),
-        "activity": activity(period),
-    }
+    """Every figure of the period (and of the period before, under ``previous``). The figures are
+    independent statements, run at once on a few connections (concurrent_reads.py)."""
+    pieces = {"deals": lambda: _deals(period), "by_industry": lambda: by_industry(period),
+              "by_month": lambda: by_month(period), "new_relationships": lambda: new_relationships(period),
+              "rfq": lambda: rfq(period), "needs": lambda: needs(period), "fairs": lambda: fairs(period),
+              "activity": lambda: activity(period)}
+    prev = period.previous()
+    if previous:
+        for name, fn in PREVIOUS.items():
+            pieces["previous", name] = lambda fn=fn: fn(prev)
     if gaps:
         from .gaps import supply_gaps
 
-        found = supply_gaps(period)
+        pieces["gaps"] = lambda: supply_gaps(period)
+    done = run_all(pieces)
+    totals, radii = done.pop("deals")
+    out = {"period": period.to_dict(), "setting": _setting(radii), "deals": totals,
+           **{name: done[name] for name in ("by_industry", "by_month", "new_relationships", "rfq", "needs", "fairs",
+                                            "activity")}}
+    if gaps:
+        found = done["gaps"]
         out["needs"]["open_without_local"] = found.open_without_local
         out["supply_gaps"] = found.rows
         out["supply_gaps_checked"] = {"needs": found.checked, "of": found.candidates}
     if previous:
-        prev = period.previous()
-        out["previous"] = {"period": prev.to_dict(), "deals": deals(prev),
-                           "new_relationships": new_relationships(prev), "rfq": rfq(prev), "needs": needs(prev),
-                           "fairs": fairs(prev), "activity": activity(prev)}
+        out["previous"] = {"period": prev.to_dict(), **{name: done["previous", name] for name in PREVIOUS}}
     return out
 
 
@@ -118,17 +119,16 @@ def deals(period: Period) -> dict:
 
 
 def _deals(period: Period) -> tuple[dict, list[float]]:
-    """The deal figures, and the radii the period's deals were recorded with (read in the same scan:
-    the smallest and the largest, and all of them only when there are more than two)."""
+    """The deal figures, and the radii the period's deals were recorded with (the smallest and the
+    largest read in the same scan; the whole list only when they differ, after a change of setting)."""
     radius = Deal.radius_km
-    *total, low, high, n_radii = db.session.execute(sa.select(
-        *_deal_cols(), sa.func.min(radius), sa.func.max(radius), sa.func.count(sa.distinct(radius)))
-        .where(_in_period(period))).one()
-    if n_radii > 2:
+    *total, low, high = db.session.execute(sa.select(*_deal_cols(), sa.func.min(radius), sa.func.max(radius))
+                                           .where(_in_period(period))).one()
+    if low is not None and low != high:
         radii = list(db.session.scalars(sa.select(radius).where(_in_period(period), radius.is_not(None))
                                         .group_by(radius).order_by(radius)))
     else:
-        radii = sorted({r for r in (low, high) if r is not None})
+        radii = [] if low is None else [low]
     out = _cell(*total)
     no_amount = sa.func.sum(sa.case((Deal.amount_jpy.is_(None), 1), else_=0))
     rows = db.session.execute(sa.select(Deal.locality, *_deal_cols(), no_amount).where(_in_period(period))
@@ -289,3 +289,8 @@ def activity(period: Period) -> dict:
     ).subquery()
     n_active = db.session.scalar(sa.select(sa.func.count()).select_from(active)) or 0
     return {"firms_registered": int(registered), "profiles_updated": int(updated), "active_firms": int(n_active)}
+
+
+# the figures shown beside the period's, for the period before
+PREVIOUS = {"deals": deals, "new_relationships": new_relationships, "rfq": rfq, "needs": needs, "fairs": fairs,
+            "activity": activity}
