@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench \
         [--redis-url redis://127.0.0.1:6379/0] [--workers 4] [--threads 4] [--clients 10,50,100] \
-        [--seconds 15] [--members 8] [--pages home,directory,...] [--json]
+        [--seconds 15] [--members 8] [--pages home,directory,...] [--worker-class gthread|sync] [--json]
 
 The database must hold the demo data (`matchmaker seed-demo`, optionally `--synthetic N`) and, to
 measure a ready start, a snapshot (`matchmaker reindex` with the same MATCHMAKER_INDEX_SNAPSHOT).
@@ -11,7 +11,9 @@ search answered by every worker), signs in as several demo members, and for each
 concurrent clients and each page runs a closed loop for `--seconds` (every client a thread with
 its own keep-alive connection and session; the client runs on the same machine, so it takes CPU
 from the server: the figures are a lower bound). It reports requests/s, p50/p95/p99 latency and
-errors, then each worker's memory from /proc/PID/smaps_rollup (RSS, the part shared with other
+errors as the clients see them, the server time of the same requests (gunicorn's access log, `%(D)s`:
+from when a worker takes the request until its answer is sent, so without the time a request waits
+for a free worker), then each worker's memory from /proc/PID/smaps_rollup (RSS, the part shared with other
 processes - the mapped snapshot and copy-on-write pages - and the private part). Stops gunicorn
 at the end. Progress goes to stderr; `--json` prints only JSON on stdout.
 """
@@ -115,6 +117,28 @@ def workers_of(master: int) -> list[int]:
     return [int(p) for p in kids.read_text().split()] if kids.exists() else []
 
 
+def server_times(access_log: Path, start: int) -> tuple[list[float], int]:
+    """The server times (s) of the requests logged after byte `start` of the access log, and its new end."""
+    with access_log.open("rb") as f:
+        f.seek(start)
+        data = f.read()
+    times = []
+    for line in data.decode("utf-8", "replace").splitlines():
+        parts = line.rsplit(" ", 1)
+        if len(parts) == 2 and parts[1].isdigit():
+            times.append(int(parts[1]) / 1e6)
+    return times, start + len(data)
+
+
+def percentiles(values: list[float], prefix: str = "") -> dict:
+    lat = sorted(values)
+
+    def pct(p: float) -> float:
+        return round(1000 * lat[min(int(p * len(lat)), len(lat) - 1)], 1) if lat else float("nan")
+
+    return {f"{prefix}p50_ms": pct(0.50), f"{prefix}p95_ms": pct(0.95), f"{prefix}p99_ms": pct(0.99)}
+
+
 def run_load(port: int, emails: list[str], path: str, clients: int, seconds: float) -> dict:
     latencies: list[float] = []
     errors = [0]
@@ -146,14 +170,9 @@ def run_load(port: int, emails: list[str], path: str, clients: int, seconds: flo
     for t in threads:
         t.join()
     wall = time.monotonic() - t0
-    lat = sorted(latencies)
-
-    def pct(p: float) -> float:
-        return round(1000 * lat[min(int(p * len(lat)), len(lat) - 1)], 1) if lat else float("nan")
-
-    return {"requests": len(lat), "rps": round(len(lat) / wall, 1), "p50_ms": pct(0.50), "p95_ms": pct(0.95),
-            "p99_ms": pct(0.99), "mean_ms": round(1000 * statistics.fmean(lat), 1) if lat else None,
-            "errors": errors[0]}
+    lat = latencies
+    return {"requests": len(lat), "rps": round(len(lat) / wall, 1), **percentiles(lat),
+            "mean_ms": round(1000 * statistics.fmean(lat), 1) if lat else None, "errors": errors[0]}
 
 
 LOGGED_IN: dict[str, dict[str, str]] = {}
@@ -166,6 +185,7 @@ def main() -> None:
     ap.add_argument("--snapshot", default="", help="MATCHMAKER_INDEX_SNAPSHOT for the server (default: instance/)")
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--worker-class", choices=("gthread", "sync"), default="gthread")
     ap.add_argument("--clients", default="10,50,100")
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--members", type=int, default=8)
@@ -194,8 +214,12 @@ def main() -> None:
                 "MATCHMAKER_LOGIN_ADDRESS_LIMIT": "1000000 per minute", "MATCHMAKER_MAIL_URL": "console://"})
     if args.snapshot:
         env["MATCHMAKER_INDEX_SNAPSHOT"] = args.snapshot
-    cmd = [str(BIN / "gunicorn"), "-k", "gthread", "-w", str(args.workers), "--threads", str(args.threads),
-           "-b", f"127.0.0.1:{port}", "--timeout", "30", "matchmaker:create_app()"]
+    access_log = Path(f"/tmp/mm-load-{port}-access.log")
+    cmd = [str(BIN / "gunicorn"), "-k", args.worker_class, "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
+           "--timeout", "30", "--access-logfile", str(access_log), "--access-logformat", "%(m)s %(U)s %(s)s %(D)s",
+           "matchmaker:create_app()"]
+    if args.worker_class == "gthread":
+        cmd[3:3] = ["--threads", str(args.threads)]
     log(f"starting: {' '.join(cmd)} ({firms} firms, {offerings} offerings, {needs} needs)")
     logf = open(f"/tmp/mm-load-{port}.log", "w")
     t0 = time.monotonic()
@@ -203,7 +227,8 @@ def main() -> None:
     report: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                 "platform": platform.platform(), "load_avg_at_start": os.getloadavg()},
                     "data": {"firms": firms, "offerings": offerings, "needs": needs},
-                    "server": {"workers": args.workers, "threads": args.threads, "kind": "gthread"}}
+                    "server": {"workers": args.workers, "kind": args.worker_class,
+                               "threads": args.threads if args.worker_class == "gthread" else 1}}
     try:
         probe = Session(port)
         while True:
@@ -237,11 +262,13 @@ def main() -> None:
                 if "{" in path or (page == "fair" and fair is None):
                     continue
                 # each member's own need for the need page: a need's recommendations are for its owner
+                logged = access_log.stat().st_size if access_log.exists() else 0
                 r = run_load(port, emails[:1] if page == "need" else emails, path, clients, args.seconds)
-                r.update({"page": page, "clients": clients})
+                r.update({"page": page, "clients": clients, **percentiles(server_times(access_log, logged)[0], "server_")})
                 results.append(r)
                 log(f"{clients:4d} clients {page:10s} {r['rps']:7.1f} req/s  p50 {r['p50_ms']:7.1f}  "
-                    f"p95 {r['p95_ms']:7.1f}  p99 {r['p99_ms']:7.1f} ms  errors {r['errors']}")
+                    f"p95 {r['p95_ms']:7.1f}  p99 {r['p99_ms']:7.1f} ms  server p50 {r['server_p50_ms']:7.1f}  "
+                    f"p95 {r['server_p95_ms']:7.1f} ms  errors {r['errors']}")
         report["results"] = results
         report["memory"] = {"master": smaps(proc.pid), "workers": [smaps(p) for p in workers_of(proc.pid)]}
         for w in report["memory"]["workers"]:

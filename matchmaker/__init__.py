@@ -31,6 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    from .search.index import warm_in_background
+
+    warm_in_background(app)
     return app
 
 

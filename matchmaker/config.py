@@ -135,6 +135,9 @@ def default_config(instance_path: str) -> dict:
         # Independent read-only statements of one page (the indicators' figures) run on this many
         # connections at once per process (concurrent_reads.py); 1: one after the other.
         "MATCHMAKER_QUERY_THREADS": 3,
+        # Each server process maps the index and builds the vocabulary's tables in a thread as it starts
+        # (search/index.py): "auto" under gunicorn or uWSGI; true or false to decide.
+        "MATCHMAKER_WARM_START": "auto",
     }
 
 

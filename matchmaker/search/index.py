@@ -293,3 +293,49 @@ def request_rebuild(keep_after: int | None = None) -> int:
 
 
 log = logging.getLogger(__name__)
+
+
+def warm_in_background(app) -> threading.Thread | None:
+    """Get a server process ready before its first visitor: map the index snapshot, build the vocabulary's
+    key tables (about a second of tokenising, once per process) and compile the main templates, in a
+    thread, so that gunicorn's worker keeps answering its heartbeat meanwhile. A request that needs the
+    index before the thread is done waits for it on the index's lock, as it would have built it anyway.
+
+    Only under a multi-process server (gunicorn, uWSGI): a command or a test makes its index when it needs one."""
+    if not _under_server(app):
+        return None
+
+    def warm() -> None:
+        from ..matching.places import gazetteer
+        from ..matching.vocabulary import default_vocabulary
+
+        t0 = time.perf_counter()
+        try:
+            with app.app_context():
+                default_vocabulary().keys
+                gazetteer().keys
+                get_index()
+                for name in WARM_TEMPLATES:
+                    app.jinja_env.get_template(name)
+        except Exception:  # noqa: BLE001 - the first request will try again, and log why
+            log.exception("matching index: warming this process failed")
+            return
+        log.info("matching index: process %d ready in %.1f s", os.getpid(), time.perf_counter() - t0)
+
+    thread = threading.Thread(target=warm, name="warm-start", daemon=True)
+    app.extensions["matchmaker_warm_start"] = thread
+    thread.start()
+    return thread
+
+
+WARM_TEMPLATES = ("base.html", "main/index.html", "firms/dashboard.html", "firms/directory.html",
+                  "search/suppliers.html", "market/need.html")
+
+
+def _under_server(app) -> bool:
+    import sys
+
+    setting = app.config.get("MATCHMAKER_WARM_START", "auto")
+    if setting != "auto":
+        return bool(setting)
+    return os.path.basename(sys.argv[0] if sys.argv else "") in ("gunicorn", "uwsgi")

@@ -55,3 +55,25 @@ def test_processes_map_the_snapshot_and_apply_later_changes(app, make, runner, c
     assert "col_rows.npy is missing or corrupt" in caplog.text
     assert f"f{later.id}" in third.supply
     snapshot.current(root)  # a whole one again
+
+
+def test_a_server_process_maps_the_index_before_its_first_request(app, make, runner, tmp_path):
+    from matchmaker import create_app
+    from matchmaker.matching.vocabulary import default_vocabulary
+    from tests.support import make_config
+
+    assert "matchmaker_warm_start" not in app.extensions  # "auto" outside gunicorn and uWSGI: nothing started
+    plater = make.firm(name="辻堂めっき工業", tags=["無電解ニッケルめっき"])
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    server = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, MATCHMAKER_WARM_START=True,
+                                    MATCHMAKER_INDEX_SNAPSHOT=app.config["MATCHMAKER_INDEX_SNAPSHOT"]))
+    try:
+        warm = server.extensions["matchmaker_warm_start"]
+        warm.join(60)
+        assert not warm.is_alive()
+        state = server.extensions["matchmaker_index"]  # there before any request
+        assert isinstance(state.supply.index.col_rows.base, np.memmap) and f"f{plater.id}" in state.supply
+        assert default_vocabulary()._keys is not None
+    finally:
+        with server.app_context():
+            db.engine.dispose()
