@@ -171,12 +171,19 @@ class Firm(db.Model):
     # What the directory's keyword filter reads: names, descriptions, tags and equipment folded by the
     # engine's normaliser, plus the vocabulary's concept keys (search/text.py keeps it current).
     search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    # The distinct pairs of neighbouring non-ASCII characters of search_text, space-separated: what a
+    # two-character word (溶接, 研磨) is looked up in, since trigrams cannot serve it (search/text.py).
+    search_pairs: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
 
     __table_args__ = (
         # a trigram index for LIKE '%...%' on PostgreSQL (pg_trgm); elsewhere a plain index (unused by
         # LIKE '%...%', kept so that every database has the same schema)
         sa.Index("ix_firms_search_text_trgm", "search_text", postgresql_using="gin",
                  postgresql_ops={"search_text": "gin_trgm_ops"}),
+        # trigrams cannot serve a two-character word (溶接, 板金, 研磨: most Japanese work words): on
+        # PostgreSQL a GIN index of the text's character pairs does (search/text.py)
+        sa.Index("ix_firms_search_pairs", sa.text("mm_pairs(search_pairs)"),
+                 postgresql_using="gin").ddl_if(dialect="postgresql"),
         # the directory's order (newest first, id breaking ties): read off the index, never sorted
         sa.Index("ix_firms_updated_at_id", "updated_at", "id"),
     )
@@ -340,3 +347,10 @@ class ChangeLog(db.Model):
 # The trigram index needs PostgreSQL's pg_trgm extension (a contrib module shipped with PostgreSQL).
 sa.event.listen(Firm.__table__, "before_create",
                 sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+# The stored pairs as an array, for their GIN index. A function the planner is told is costly (and
+# that it cannot inline), so that it reads the index rather than splitting every row's pairs; the
+# migration that added the index creates the same function.
+PAIRS_FUNCTION = """CREATE OR REPLACE FUNCTION mm_pairs(t text) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$ BEGIN RETURN string_to_array(t, ' '); END $$"""
+sa.event.listen(Firm.__table__, "before_create", sa.DDL(PAIRS_FUNCTION).execute_if(dialect="postgresql"))
+

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from .. import reference
 from ..extensions import db
 from ..models import ChangeLog, Firm, FirmFacet, Need, Offering, utcnow
-from ..search.text import compose
+from ..search.text import char_pairs, compose
 from .loader import read_demo_firms
 
 MAX_SYNTHETIC = 1_000_000
@@ -70,6 +70,7 @@ def add_synthetic(n: int, seed: int = 1, today: date | None = None, progress=Non
                     "search_text": compose([name, name_en, desc_ja, desc_en, *t.get("tags", []),
                                             *t.get("equipment", [])]),
                 })
+                firms[-1]["search_pairs"] = char_pairs(firms[-1]["search_text"])
             ids = db.session.scalars(sa.insert(Firm).returning(Firm.id, sort_by_parameter_order=True), firms).all()
             facets, offerings, needs = [], [], []
             for firm_id, (ti, _place) in zip(ids, picks):

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import ChangeLog, Firm, FirmFacet, utcnow
-from ..search.text import firm_search_text
+from ..search.text import char_pairs, firm_search_text
 from .cleaning import CleanRow, clean_row
 from .columns import Mapping
 from .duplicates import Firmish, Match, Matcher
@@ -223,6 +223,7 @@ def _new_firm(values: dict, now) -> dict:
     row.update(published_at=now, imported_at=now, confirmed_at=None, created_at=now, updated_at=now,
                country=row["country"] or "JP")
     row["search_text"] = firm_search_text(SimpleNamespace(**row, tags=[], equipment=[]))
+    row["search_pairs"] = char_pairs(row["search_text"])
     return row
 
 

@@ -5,7 +5,10 @@ normaliser (NFKC, case, katakana -> hiragana: メッキ = めっき = ﾒｯｷ)
 tokenizer, no vocabulary), and a `before_flush` hook keeps it current whoever changes the firm.
 A query word is looked up as written (folded) or as any written form of the vocabulary concepts
 the engine reads in it, so that 鍍金 finds a firm that writes めっき or plating. On PostgreSQL a
-pg_trgm GIN index serves `LIKE '%...%'`, so the filter does not read every description.
+pg_trgm GIN index serves `LIKE '%...%'`, so the filter does not read every description; trigrams
+cannot serve a word of two characters (溶接, 板金, 研磨: most Japanese work words), so each firm also
+stores the pairs of neighbouring non-ASCII characters of its text (`search_pairs`), which a second GIN
+index holds there, and such a word is looked up as one of them: the same rows as LIKE, off an index.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from collections import OrderedDict
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..formfields import like_pattern
 from ..matching.analyze import analyse
@@ -83,18 +87,41 @@ def _fewest(forms: list[str]) -> list[str]:
     return kept
 
 
-def keyword_filter(column: sa.ColumnElement, q: str) -> sa.ColumnElement[bool]:
+def keyword_filter(column: sa.ColumnElement, q: str, pairs: sa.ColumnElement | None = None) -> sa.ColumnElement[bool]:
     """Every word of the query (split at spaces) appears in the text, as written (folded) or as a written
-    form of each concept the engine reads in it (all of them: アルミ切削 needs aluminium and machining)."""
+    form of each concept the engine reads in it (all of them: アルミ切削 needs aluminium and machining).
+    With `pairs` (the firm's search_pairs, on PostgreSQL), a two-character non-ASCII word is read off
+    the pairs index."""
+    def contains(words) -> sa.ColumnElement[bool]:
+        alts = []
+        for word in dict.fromkeys(words):
+            if pairs is not None and is_pair(word):
+                alts.append(sa.func.mm_pairs(pairs, type_=ARRAY(sa.Text)).contains([word]))
+            else:
+                alts.append(column.like(like_pattern(word), escape="\\"))
+        return sa.or_(*alts)
+
     conds = []
     for term in fold(q).split():
-        alts = [column.like(like_pattern(term), escape="\\")]
         concepts = [_fewest(written_forms(c)) for c in concepts_in(term)]
-        if concepts and all(concepts):
-            alts.append(sa.and_(*(sa.or_(*(column.like(like_pattern(f), escape="\\") for f in forms))
-                                  for forms in concepts)))
-        conds.append(sa.or_(*alts))
+        if len(concepts) == 1 and concepts[0]:
+            conds.append(contains([term, *concepts[0]]))  # one concept: the word or any of its forms
+        elif concepts and all(concepts):
+            conds.append(sa.or_(contains([term]), sa.and_(*(contains(forms) for forms in concepts))))
+        else:
+            conds.append(contains([term]))
     return sa.and_(*conds) if conds else sa.true()
+
+
+def is_pair(word: str) -> bool:
+    """Two characters, neither ASCII: what `search_pairs` holds."""
+    return len(word) == 2 and all(ord(ch) > 127 for ch in word)
+
+
+def char_pairs(text: str) -> str:
+    """A stored text's distinct pairs of neighbouring non-ASCII characters, space-separated, in order of
+    first appearance: a text contains a two-character word of `is_pair` exactly when its pairs do."""
+    return " ".join(dict.fromkeys(text[i:i + 2] for i in range(len(text) - 1) if is_pair(text[i:i + 2])))
 
 
 def _before_flush(session: so.Session, flush_context, instances) -> None:
@@ -103,6 +130,9 @@ def _before_flush(session: so.Session, flush_context, instances) -> None:
             text = firm_search_text(obj)
             if obj.search_text != text:
                 obj.search_text = text
+            pairs = char_pairs(text)
+            if obj.search_pairs != pairs:
+                obj.search_pairs = pairs
 
 
 def install() -> None:

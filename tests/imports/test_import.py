@@ -37,10 +37,11 @@ def test_import_a_member_list_then_again(app):
     # the matching index follows through the change log
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ChangeLog).where(ChangeLog.entity == "firm")) >= 3
     # firms inserted in bulk are as the ORM writes them: the search text its hook keeps, one log row each
-    from matchmaker.search.text import firm_search_text
+    from matchmaker.search.text import char_pairs, firm_search_text
 
     for firm in firms().values():
         assert firm.search_text and firm.search_text == firm_search_text(firm)
+        assert firm.search_pairs == char_pairs(firm.search_text)
         assert firm.created_at and firm.updated_at and firm.country == "JP" and firm.synthetic is False
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ChangeLog).where(
             ChangeLog.entity == "firm", ChangeLog.entity_id == firm.id, ChangeLog.op == "upsert")) == 1

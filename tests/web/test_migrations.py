@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+import warnings
 
 import pytest
 import sqlalchemy as sa
@@ -76,7 +77,11 @@ def test_upgrade_from_empty_matches_models(fresh_database, keep_loggers):
                 tables = set(sa.inspect(conn).get_table_names())
                 context = MigrationContext.configure(conn, opts={"compare_type": True,
                                                                  "compare_server_default": False})
-                diff = compare_metadata(context, db.metadata)
+                with warnings.catch_warnings():
+                    # the pairs index exists on PostgreSQL only (ddl_if); SQLite cannot reflect such an index
+                    warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression-based "
+                                            "index 'ix_firms_search_pairs'; dialect 'sqlite'")
+                    diff = compare_metadata(context, db.metadata)
                 version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
         finally:
             db.session.remove()

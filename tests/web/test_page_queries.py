@@ -145,3 +145,33 @@ def test_long_lists_count_up_to_a_bound_and_still_page_past_it(app, make, client
     assert "相模精工1" in few and "件以上" not in few and "More than" not in few
     assert any(c in text(client.get("/needs/")) for c in capped)
     assert "アルミ部品の切削加工" in text(client.get("/needs/?page=3"))
+
+
+TWO_CHARACTER_WORDS = ["溶接", "研磨", "板金", "塗装", "鍍金", "切削", "溶接 研磨", "アルミ 切削", "藤沢", "存在"]
+
+
+def test_two_character_words_find_the_same_firms_through_the_pairs_index(demo_firms, backend):
+    """On PostgreSQL a two-character word is read off the index of character pairs (trigrams cannot serve
+    it): the same firms as LIKE finds, and the index is one the filter can use."""
+    from matchmaker.models import Firm
+    from matchmaker.search.text import char_pairs, is_pair, keyword_filter
+
+    def ids(q: str, pairs: bool) -> set[int]:
+        return set(db.session.scalars(sa.select(Firm.id).where(keyword_filter(Firm.search_text, q, pairs=Firm.search_pairs if pairs else None))))
+
+    assert is_pair("溶接") and not is_pair("めっき") and not is_pair("3D") and not is_pair("溶")
+    assert char_pairs("めっき加工 sus材の加工") == "めっ っき き加 加工 材の の加"  # no pair with a space or a Latin letter
+    for firm in db.session.scalars(sa.select(Firm)):  # kept by the flush hook
+        assert firm.search_pairs == char_pairs(firm.search_text)
+    found = {q: ids(q, False) for q in TWO_CHARACTER_WORDS}
+    assert found["溶接"] and found["研磨"] and found["板金"]  # the demo firms write them
+    if backend != "postgresql":
+        return
+    for q in TWO_CHARACTER_WORDS:
+        assert ids(q, True) == found[q], q
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    query = sa.select(Firm.id).where(keyword_filter(Firm.search_text, "溶接", pairs=Firm.search_pairs))
+    compiled = query.compile(dialect=db.engine.dialect)
+    plan = [row[0] for row in db.session.connection().exec_driver_sql("EXPLAIN " + str(compiled), compiled.params)]
+    assert any("ix_firms_search_pairs" in line for line in plan), plan
+    db.session.rollback()

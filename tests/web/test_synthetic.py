@@ -15,6 +15,9 @@ def test_synthetic_firms_are_added_beside_the_data_marked_and_found(runner, make
     firms = db.session.scalars(sa.select(Firm).where(Firm.synthetic)).all()
     assert len(firms) == 30 and db.session.get(Firm, real.id).synthetic is False
     assert all(f.is_public and f.city and f.latitude is not None and f.search_text for f in firms)
+    from matchmaker.search.text import char_pairs
+
+    assert all(f.search_pairs == char_pairs(f.search_text) for f in firms)  # as the hook writes
     ids = [f.id for f in firms]
     assert db.session.scalar(sa.select(sa.func.count(FirmFacet.id)).where(FirmFacet.firm_id.in_(ids))) > 30
     assert db.session.scalar(sa.select(sa.func.count(Offering.id)).where(Offering.firm_id.in_(ids))) > 0
