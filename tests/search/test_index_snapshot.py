@@ -2,6 +2,7 @@
 one rebuilt with a log line, `matchmaker reindex` writing the one every process then maps."""
 from __future__ import annotations
 
+import gc
 import logging
 
 import numpy as np
@@ -74,6 +75,8 @@ def test_a_server_process_maps_the_index_before_its_first_request(app, make, run
         state = server.extensions["matchmaker_index"]  # there before any request
         assert isinstance(state.supply.index.col_rows.base, np.memmap) and f"f{plater.id}" in state.supply
         assert default_vocabulary()._keys is not None
+        assert gc.get_freeze_count() > 10_000  # what was loaded is out of the collector's way
     finally:
+        gc.unfreeze()
         with server.app_context():
             db.engine.dispose()
