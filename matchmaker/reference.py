@@ -334,3 +334,15 @@ def country_choices(locale: str = "ja") -> list[tuple[str, str]]:
 
 def language_choices(locale: str = "ja") -> list[tuple[str, str]]:
     return [(c, language_name(c, locale)) for c in COMMON_LANGUAGES]
+
+
+def preload(countries: tuple[str, ...] = ("JP",)) -> None:
+    """Load every table now rather than on first need (a server process at start: see search/index.py's
+    warm start), with the cities of the given countries by name."""
+    industries()
+    _children()
+    municipalities()
+    _jp_lookup()
+    _jp_region_names()
+    for country in countries:
+        _geonames(country)

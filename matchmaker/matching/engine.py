@@ -476,11 +476,16 @@ class Engine:
                 cweights[c] = cweights.get(c, 0.0) + v
         return state, cweights, cdenom
 
-    def _typo_lookup(self, term: str) -> tuple[str, float] | None:
-        """Nearest known word (vocabulary key or an index word used by 2+ records) of the same script
-        and about the same length, if rapidfuzz's ratio reaches ``typo_cutoff``."""
-        from rapidfuzz import fuzz, process
+    def prepare(self) -> None:
+        """Build now the word tables a query otherwise builds when it first needs them (the typo table
+        and the character table: tens of thousands of words at scale), so that a server process can
+        load everything before its first visitor and then keep it out of the garbage collector's way."""
+        self.vocabulary.keys
+        self._typo_table()
+        self._char_table()
 
+    def _typo_table(self) -> dict[tuple[bool, int], list[str]]:
+        """Known words by (script is ASCII, length): vocabulary keys and index words of 2+ records."""
         with self._cache_lock:
             buckets = self._typo_keys
         if buckets is None:
@@ -493,7 +498,31 @@ class Engine:
             for k in sorted(keys):
                 buckets.setdefault((k.isascii(), len(k)), []).append(k)
             with self._cache_lock:
-                self._typo_keys = buckets  # type: ignore[assignment]
+                self._typo_keys = buckets
+        return buckets
+
+    def _char_table(self) -> dict[str, list[str]]:
+        """The index's Japanese words by each of their character units (kanji, pairs of kana)."""
+        with self._cache_lock:
+            table = self._char_keys
+        if table is None:
+            table = {}
+            df = self.index.df
+            for f, c in self.index.feature_id.items():
+                if f.isascii() or f.startswith(("#", CONCEPT, "!")) or c >= len(df) or df[c] <= 0:
+                    continue
+                for u in _char_units(f):
+                    table.setdefault(u, []).append(f)
+            with self._cache_lock:
+                self._char_keys = table
+        return table
+
+    def _typo_lookup(self, term: str) -> tuple[str, float] | None:
+        """Nearest known word (vocabulary key or an index word used by 2+ records) of the same script
+        and about the same length, if rapidfuzz's ratio reaches ``typo_cutoff``."""
+        from rapidfuzz import fuzz, process
+
+        buckets = self._typo_table()
         slack = max(1, len(term) // 4)
         choices: list[str] = []
         for n in range(len(term) - slack, len(term) + slack + 1):
@@ -512,18 +541,7 @@ class Engine:
         units = _char_units(term)
         if not units:
             return []
-        with self._cache_lock:
-            table = self._char_keys
-        if table is None:
-            table = {}
-            df = self.index.df
-            for f, c in self.index.feature_id.items():
-                if f.isascii() or f.startswith(("#", CONCEPT, "!")) or c >= len(df) or df[c] <= 0:
-                    continue
-                for u in _char_units(f):
-                    table.setdefault(u, []).append(f)
-            with self._cache_lock:
-                self._char_keys = table
+        table = self._char_table()
         shared: dict[str, int] = {}
         for u in units:
             for f in table.get(u, ()):

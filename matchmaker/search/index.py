@@ -298,7 +298,8 @@ log = logging.getLogger(__name__)
 
 def warm_in_background(app) -> threading.Thread | None:
     """Get a server process ready before its first visitor: map the index snapshot, build the vocabulary's
-    key tables (about a second of tokenising, once per process) and compile the templates, in a
+    key tables (about a second of tokenising, once per process), the engines' word tables and the reference
+    tables (industries, municipalities, the cities of the firms' countries), and compile the templates, in a
     thread, so that gunicorn's worker keeps answering its heartbeat meanwhile. Then what was loaded is
     moved out of the garbage collector's sight (`gc.freeze`): a process holds some 300,000 objects for
     the dictionary, the vocabulary and the index, which every full collection would otherwise walk
@@ -316,9 +317,17 @@ def warm_in_background(app) -> threading.Thread | None:
         t0 = time.perf_counter()
         try:
             with app.app_context():
+                from .. import locality, reference
+
+                # the cities of every country a firm is in (their names are looked up as firms are shown)
+                countries = db.session.scalars(sa.select(Firm.country).distinct()).all()
+                reference.preload(tuple(dict.fromkeys(("JP", locality.home_country(), *filter(None, countries)))))
+                db.session.remove()
                 default_vocabulary().keys
                 gazetteer().keys
-                get_index()
+                state = get_index()
+                state.supply.prepare()
+                state.demand.prepare()
                 for name in app.jinja_env.list_templates(extensions=["html", "txt"]):
                     app.jinja_env.get_template(name)
             gc.collect()

@@ -50,3 +50,16 @@ def test_new_words_become_neighbours_once_the_delta_is_merged():
     assert engine.search(Query(text="空箱問屋"))[0].id == "J1"
     engine.upsert(Record("J4", name="段ボール箱卸売業"))
     assert "J4" in [m.id for m in engine.search(Query(text="空箱問屋"))]
+
+
+def test_prepare_builds_the_word_tables_before_the_first_query_and_answers_the_same():
+    lazy = Engine(Settings())
+    lazy.build(RECORDS)
+    ready = Engine(Settings())
+    ready.build(RECORDS)
+    assert ready._typo_keys is None and ready._char_keys is None
+    ready.prepare()
+    assert ready._typo_keys is not None and "空" in ready._char_keys
+    for text in ("空箱問屋", "hardwear wholesale", "食肉"):
+        assert [(m.id, m.score) for m in ready.search(Query(text=text))] == \
+            [(m.id, m.score) for m in lazy.search(Query(text=text))]
