@@ -7,8 +7,6 @@ firms, offerings and needs for the templates, and applies the rules that need th
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -20,6 +18,7 @@ from ..extensions import db
 from ..wording import reason_texts
 from ..matching import Query
 from ..models import Firm, Need, Offering
+from .cache import BoundedCache
 from .index import get_index
 from .records import firm_query, need_query, offering_query, scoped
 
@@ -101,17 +100,7 @@ def suppliers_for_need(need: Need, top: int = 10) -> SupplierResults:
     again and again; the rows are loaded afresh each time."""
     index = get_index()
     key = (str(db.engine.url), need.id, top, index.last_change, index.supply.serial)
-    with _suppliers_lock:
-        found = _suppliers_cache.get(key)
-        if found is not None:
-            _suppliers_cache.move_to_end(key)
-    if found is None:
-        found = _supplier_matches(need, top, index)
-        with _suppliers_lock:
-            _suppliers_cache[key] = found
-            while len(_suppliers_cache) > SUPPLIERS_CACHE_SIZE:
-                _suppliers_cache.popitem(last=False)
-    scope, tiers = found
+    scope, tiers = _suppliers_cache.get_or_make(key, lambda: _supplier_matches(need, top, index))
     seen: set[int] = set()
     result = SupplierResults(scope=scope)
     for tier, matches in tiers:
@@ -127,9 +116,7 @@ def suppliers_for_need(need: Need, top: int = 10) -> SupplierResults:
     return result
 
 
-SUPPLIERS_CACHE_SIZE = 2048  # needs' engine answers kept per process (a few dozen matches each)
-_suppliers_cache: OrderedDict[tuple, tuple] = OrderedDict()
-_suppliers_lock = threading.Lock()
+_suppliers_cache: BoundedCache[tuple] = BoundedCache(2048)  # needs' engine answers (a few dozen matches each)
 
 
 def _supplier_matches(need: Need, top: int, index) -> tuple[str, list[tuple[str, list]]]:
@@ -156,17 +143,9 @@ def needs_for_firm(firm: Firm, top: int = 10) -> list[Hit]:
     to matchable data is applied to the index, the firm's own included."""
     index = get_index()
     key = (str(db.engine.url), firm.id, top, index.last_change, index.supply.serial)
-    with _answerable_lock:
-        found = _answerable_cache.get(key)
-        if found is not None:
-            _answerable_cache.move_to_end(key)
-    if found is None:
-        found = [(h.need.id, h.score, dataclasses.replace(m, record=None), h.strength) for h, m in _answerable(firm, firm_query(firm),
-                                                                           index.owned_by(firm.id), top)]
-        with _answerable_lock:
-            _answerable_cache[key] = found
-            while len(_answerable_cache) > ANSWERABLE_CACHE_SIZE:
-                _answerable_cache.popitem(last=False)
+    found = _answerable_cache.get_or_make(key, lambda: [
+        (h.need.id, h.score, dataclasses.replace(m, record=None), h.strength)
+        for h, m in _answerable(firm, firm_query(firm), index.owned_by(firm.id), top)])
     needs = {n.id: n for n in db.session.scalars(sa.select(Need).where(Need.id.in_([f[0] for f in found]))
                                                  .options(so.selectinload(Need.firm)))} if found else {}
     return [Hit(firm=needs[nid].firm, score=score, reasons=_reasons(m), need=needs[nid], strength=strength)
@@ -175,9 +154,9 @@ def needs_for_firm(firm: Firm, top: int = 10) -> list[Hit]:
 
 # How many candidate needs are checked in the need's own direction (see _answerable).
 ANSWERABLE_POOL = 40
-ANSWERABLE_CACHE_SIZE = 2048  # firms' lists kept per process (each a few needs' ids, scores and reasons)
-_answerable_cache: OrderedDict[tuple, list] = OrderedDict()
-_answerable_lock = threading.Lock()
+_answerable_cache: BoundedCache[list] = BoundedCache(2048)  # firms' lists (a few needs' ids, scores, reasons)
+# Each candidate need's best suppliers (ids and scores, no reasons), shared by every firm it is a candidate of
+_need_top_cache: BoundedCache[tuple] = BoundedCache(8192)
 
 
 def _answerable(firm: Firm, query: Query, own_ids: set[str], top: int) -> list[tuple[Hit, object]]:
@@ -199,10 +178,9 @@ def _answerable(firm: Firm, query: Query, own_ids: set[str], top: int) -> list[t
         need = needs.get(rid)
         if need is None or not need.is_open or need.firm_id == firm.id or not _scope_allows(need, firm):
             continue
-        mine = [m for m in index.supply.search(need_query(need), top=50, explain=False)
-                if m.id in own_ids and m.score >= min_score]
+        mine = [(rid, score) for rid, score in _need_top(need, index) if rid in own_ids and score >= min_score]
         if mine:
-            found.append((mine[0].score, need.id, need))
+            found.append((mine[0][1], need.id, need))
     hits: list[tuple[Hit, object]] = []
     for _score, _nid, need in sorted(found, key=lambda t: (-t[0], t[1]))[:top]:
         mine = [m for m in index.supply.search(need_query(need), top=50, explain=True) if m.id in own_ids]
@@ -210,6 +188,14 @@ def _answerable(firm: Firm, query: Query, own_ids: set[str], top: int) -> list[t
             hits.append((Hit(firm=need.firm, score=mine[0].score, reasons=_reasons(mine[0]), need=need,
                              strength=mine[0].strength), mine[0]))
     return hits
+
+
+def _need_top(need: Need, index) -> tuple[tuple[str, float], ...]:
+    """The need's best 50 supplier records as its own page searches them (ids and scores), per index state:
+    firms with the same candidate need (a city's similar shops) share the search."""
+    key = (str(db.engine.url), need.id, index.last_change, index.supply.serial)
+    return _need_top_cache.get_or_make(key, lambda: tuple(
+        (m.id, m.score) for m in index.supply.search(need_query(need), top=50, explain=False)))
 
 
 def _scope_allows(need: Need, supplier: Firm) -> bool:

@@ -8,8 +8,6 @@ all about as well as the specialists (see ``Proposal.needs_team``).
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -20,6 +18,7 @@ from ..matching import geo
 from ..matching.teams import propose
 from ..models import Firm, Need
 from ..wording import reason_texts
+from .cache import BoundedCache
 from .index import get_index
 from .records import need_query
 
@@ -142,9 +141,8 @@ class PartnerNeed:
 PARTNER_POOL = 6
 
 
-_partner_cache: OrderedDict[tuple, list[tuple[int, list[str], list[tuple[int, list[str]]]]]] = OrderedDict()
-_partner_lock = threading.Lock()
-PARTNER_CACHE_SIZE = 2048  # firms' lists kept per process (a few ids and part names each)
+# firms' lists kept per process (a few ids and part names each)
+_partner_cache: BoundedCache[list[tuple[int, list[str], list[tuple[int, list[str]]]]]] = BoundedCache(2048)
 
 
 def partner_needs_for_firm(firm: Firm, top: int = 3, pool: int = PARTNER_POOL) -> list[PartnerNeed]:
@@ -154,16 +152,7 @@ def partner_needs_for_firm(firm: Firm, top: int = 3, pool: int = PARTNER_POOL) -
     dashboard's most costly list), as the needs a firm can answer alone are (search/service.py)."""
     index = get_index()
     key = (str(db.engine.url), firm.id, top, pool, index.last_change, index.supply.serial)
-    with _partner_lock:
-        found = _partner_cache.get(key)
-        if found is not None:
-            _partner_cache.move_to_end(key)
-    if found is None:
-        found = _partner_needs(firm, index, top, pool)
-        with _partner_lock:
-            _partner_cache[key] = found
-            while len(_partner_cache) > PARTNER_CACHE_SIZE:
-                _partner_cache.popitem(last=False)
+    found = _partner_cache.get_or_make(key, lambda: _partner_needs(firm, index, top, pool))
     if not found:
         return []
     needs = {n.id: n for n in db.session.scalars(sa.select(Need).where(Need.id.in_([f[0] for f in found]))
