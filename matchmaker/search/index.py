@@ -309,7 +309,22 @@ def warm_in_background(app) -> threading.Thread | None:
     Only under a multi-process server (gunicorn, uWSGI): a command or a test makes its index when it needs one."""
     if not _under_server(app):
         return None
+    if _preloading():
+        # gunicorn --preload makes the app in the master, then forks the workers: a thread of the master
+        # could hold a lock at the fork (a worker would wait for it forever), so each worker warms itself
+        os.register_at_fork(after_in_child=lambda: _start_warming(app))
+        return None
+    return _start_warming(app)
 
+
+def _preloading() -> bool:
+    import sys
+
+    args = sys.argv[1:] + os.environ.get("GUNICORN_CMD_ARGS", "").split()
+    return "--preload" in args
+
+
+def _start_warming(app) -> threading.Thread:
     def warm() -> None:
         from ..matching.places import gazetteer
         from ..matching.vocabulary import default_vocabulary

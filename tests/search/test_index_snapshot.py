@@ -80,3 +80,39 @@ def test_a_server_process_maps_the_index_before_its_first_request(app, make, run
         gc.unfreeze()
         with server.app_context():
             db.engine.dispose()
+
+
+PRELOAD_SCRIPT = """
+import os, sys
+sys.argv = ["gunicorn", "--preload", "matchmaker:create_app()"]
+from matchmaker import create_app
+app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv_url, "SECRET_KEY": "x", "MATCHMAKER_INDEX_SNAPSHOT": "",
+                  "RATELIMIT_STORAGE_URI": "memory://"})
+assert "matchmaker_warm_start" not in app.extensions, "a thread in the master before the fork"
+pid = os.fork()
+if pid == 0:
+    thread = app.extensions.get("matchmaker_warm_start")
+    ok = thread is not None
+    if ok:
+        thread.join(60)
+        ok = "matchmaker_index" in app.extensions
+    os._exit(0 if ok else 3)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_with_preload_each_worker_warms_itself_after_the_fork(tmp_path):
+    """gunicorn --preload makes the app in the master: no thread there (a lock held at the fork would
+    hang a worker), each forked worker starts its own warm start."""
+    import subprocess
+    import sys
+
+    url = "sqlite:///" + str(tmp_path / "preload.db")
+    script = PRELOAD_SCRIPT.replace("sys.argv_url", repr(url))
+    from matchmaker import create_app
+
+    with create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"}).app_context():
+        db.create_all()
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
