@@ -26,12 +26,14 @@ from .analyze import MAX_TEXT_CHARS, Analysis, analyse, term_length
 from .encode import CERT, CONCEPT, Chunk, ChunkEncoder, feature_value, is_binary, tag_and_certificate_features
 from .index import BulkWriter, InvertedIndex
 from .locks import ReadWriteLock
+from .meaning import WordVectors, word_vectors
 from .normalize import cert_key, fold, nfkc
 from .places import mentioned_countries
 from .reasons import GENERIC_WORDS, Reason
 from .records import Match, Query, Record
 from .scoring import bm25_saturation, category_overlap, freshness, idf, locality
 from .settings import Settings
+from .trade import NONE as NO_TRADE, record_trade, trade_of
 from .vocabulary import Vocabulary, default_vocabulary
 
 KIND_CODES = {"firm": 0, "offering": 1, "need": 2}
@@ -49,6 +51,7 @@ class _QueryState:
     concept_dist: dict[str, dict[str, float]] = field(default_factory=dict)  # query concept -> credit per ancestor
     total: float = 0.0
     caps: bool = False  # the query names capabilities
+    trade: int = NO_TRADE  # the type of business the query names (trade.py)
 
 
 class _Interner:
@@ -83,13 +86,14 @@ class _Meta:
         self.updated = np.zeros(0, np.float64)
         self.langs = np.zeros(0, np.int64)
         self.dl = np.zeros(0, np.float32)
+        self.trade = np.zeros(0, np.int8)  # type of business the record names (trade.py)
 
     def ensure(self, n: int) -> None:
         if n <= self.cap:
             return
         cap = max(n, 2 * self.cap, 64)
         for name, fill in (("lat", np.nan), ("lon", np.nan), ("country", -1), ("city", -1), ("owner", -1),
-                           ("kind", 0), ("updated", np.nan), ("langs", 0), ("dl", 0.0)):
+                           ("kind", 0), ("updated", np.nan), ("langs", 0), ("dl", 0.0), ("trade", 0)):
             old = getattr(self, name)
             new = np.full(cap, fill, dtype=old.dtype)
             new[: len(old)] = old
@@ -101,10 +105,13 @@ _serials = itertools.count(1)
 
 
 class Engine:
-    def __init__(self, settings: Settings | None = None, vocabulary: Vocabulary | None = None):
+    def __init__(self, settings: Settings | None = None, vocabulary: Vocabulary | None = None,
+                 vectors: WordVectors | None = None):
+        """``vectors``: word vectors for meaning (default: the ja-ginza package's, if installed)."""
         self.serial = next(_serials)  # tells engines apart in callers' cache keys (id() is reused once freed)
         self.settings = settings or Settings()
         self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
+        self._given_vectors = vectors
         self._rw = ReadWriteLock()  # searches read together; changes write alone
         self._cache_lock = threading.Lock()  # the explanation cache and the typo table, filled by searches
         self._reset()
@@ -124,6 +131,10 @@ class Engine:
         self._len_sum = 0.0
         self._typo_keys: dict[tuple[bool, int], list[str]] | None = None
         self._char_keys: dict[str, list[str]] | None = None
+        # meaning (word vectors): the vector row of each index column (-2: not looked up yet, -1: none),
+        # filled by searches, and the index columns of each vector row (rebuilt after a merge)
+        self._col_vec = np.zeros(0, np.int32)
+        self._vec_rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # see _meaning_neighbours
         self._explain_cache: OrderedDict[int, Analysis] = OrderedDict()
 
     # ================================================================ build
@@ -230,6 +241,7 @@ class Engine:
                 with self._cache_lock:
                     self._typo_keys = None
                     self._char_keys = None
+                    self._vec_rows = None
 
     def remove(self, record_id: str) -> bool:
         with self._rw.write():
@@ -292,7 +304,7 @@ class Engine:
         m = self._meta
         n = len(recs)
         m.ensure(first_row + n)
-        lat, lon, country, city, owner, kind, upd, langs = [], [], [], [], [], [], [], []
+        lat, lon, country, city, owner, kind, upd, langs, trades = [], [], [], [], [], [], [], [], []
         keep = self.settings.store_records
         for i, r in enumerate(recs):
             row = first_row + i
@@ -307,6 +319,7 @@ class Engine:
             city.append(self._cities.get(_city_key(r.city, r.country)))
             owner.append(self._owners.get(r.owner))
             kind.append(KIND_CODES.get(r.kind, 0))
+            trades.append(record_trade(r.name, r.text))
             upd.append(_timestamp(r.updated_at))
             bits = 0
             for lang in r.languages:
@@ -317,7 +330,7 @@ class Engine:
         sl = slice(first_row, first_row + n)
         m.lat[sl], m.lon[sl] = lat, lon
         m.country[sl], m.city[sl], m.owner[sl], m.kind[sl] = country, city, owner, kind
-        m.updated[sl], m.langs[sl] = upd, langs
+        m.updated[sl], m.langs[sl], m.trade[sl] = upd, langs, trades
         assert len(self._ids) == first_row + n
 
     # =============================================================== search
@@ -448,9 +461,19 @@ class Engine:
                     col = idx.col(key)
                     w = idf(idx.doc_freq(col), n) * sim * s.char_neighbour_weight
                     words[col] = max(words.get(col, 0.0), w)
+        # words nobody uses that the word vectors know (もっぷ): the known words nearest in meaning (箒,
+        # ぶらし) count a little, in proportion to their similarity
+        if s.meaning_neighbour_weight > 0 and self._vectors() is not None:
+            for term, _surf in dict.fromkeys(a.unknown):
+                if term.isascii() or idx.doc_freq(idx.col(term)) > 0 or term in a.covered:
+                    continue
+                for col, sim in self._meaning_neighbours(term):
+                    w = idf(idx.doc_freq(col), n) * sim * s.meaning_neighbour_weight
+                    words[col] = max(words.get(col, 0.0), w)
         cweights: dict[str, float] = {}
         cdenom = 0.0
         state = _QueryState(a, words, denom)
+        state.trade = trade_of(q.text)
         credit = s.concept_parent_credit
         kinds = s.concept_kind_weights
         for cid, strength in concepts.items():
@@ -475,6 +498,63 @@ class Engine:
             for c, v in dist.items():
                 cweights[c] = cweights.get(c, 0.0) + v
         return state, cweights, cdenom
+
+    # -------------------------------------------------------------- meaning
+    def _vectors(self) -> WordVectors | None:
+        s = self.settings
+        if s.meaning_neighbour_weight <= 0:
+            return None
+        return self._given_vectors if self._given_vectors is not None else word_vectors()
+
+    def _meaning_neighbours(self, term: str) -> list[tuple[int, float]]:
+        """Index columns whose words the vectors put nearest to ``term``: the best ``meaning_neighbour_max``
+        vector rows of cosine at least ``meaning_neighbour_min``, each with the index words it stands for
+        (a rare word shares the row of a frequent word near it, so its own row counts too)."""
+        wv = self._vectors()
+        r = wv.row(term) if wv is not None else -1
+        if r < 0:
+            return []
+        with self._cache_lock:
+            table = self._vec_rows
+        if table is None:
+            idx = self.index
+            vrows = self._column_vectors(wv, np.arange(len(idx.features), dtype=np.int32))
+            df = idx.df[: len(vrows)]
+            used = np.flatnonzero((vrows >= 0) & (df > 0))
+            by_row = used[np.argsort(vrows[used], kind="stable")].astype(np.int32)
+            table = (np.unique(vrows[by_row]), vrows[by_row], by_row)  # rows present, row per column, columns
+            with self._cache_lock:
+                self._vec_rows = table
+        present, row_of_col, cols = table
+        if not len(present):
+            return []
+        s = self.settings
+        v = np.asarray(wv.vectors[r], dtype=np.float32) * wv.inv_norm[r]
+        sims = ((wv.vectors @ v) * wv.inv_norm)[present]  # all 20,000 rows: one product over the mapped pages
+        top = np.argsort(-sims)[: s.meaning_neighbour_max]
+        out: list[tuple[int, float]] = []
+        for i in top.tolist():
+            if sims[i] < s.meaning_neighbour_min:
+                break
+            a, b = np.searchsorted(row_of_col, present[i], "left"), np.searchsorted(row_of_col, present[i], "right")
+            out.extend((int(c), float(sims[i])) for c in cols[a:b])
+        return out
+
+    def _column_vectors(self, wv: WordVectors, cols: np.ndarray) -> np.ndarray:
+        """Vector rows of index columns (-1: none), looked up once per column and kept."""
+        idx = self.index
+        with self._cache_lock:
+            if len(self._col_vec) < len(idx.features):
+                grown = np.full(max(len(idx.features), 2 * len(self._col_vec), 64), -2, np.int32)
+                grown[: len(self._col_vec)] = self._col_vec
+                self._col_vec = grown
+            table = self._col_vec
+        out = table[cols]
+        todo = np.unique(cols[out == -2])
+        for c in todo.tolist():
+            f = idx.features[c]
+            table[c] = -1 if f.isascii() or f.startswith(("#", CONCEPT, "!")) else wv.row(f)
+        return table[cols] if len(todo) else out
 
     def _typo_lookup(self, term: str) -> tuple[str, float] | None:
         """Nearest known word (vocabulary key or an index word used by 2+ records) of the same script
@@ -620,6 +700,10 @@ class Engine:
             parts["exact"] = np.zeros(len(cand))
         if "exact" in parts:
             parts["exact"] = parts["exact"] * self._material_fit(a, cand)
+        # ---- type of business: a maker is not proposed for a wholesaler's phrase, nor the other way round
+        if state.trade != NO_TRADE and s.trade_mismatch < 1.0:
+            ct = self._meta.trade[cand]
+            rel = np.where((ct != NO_TRADE) & (ct != state.trade), rel * s.trade_mismatch, rel)
         # ---- category (only when the query names industry codes)
         qcats = [_clean_code(c) for c in q.categories if _clean_code(c)]
         if qcats and s.category_weight > 0:

@@ -40,6 +40,16 @@ class Settings:
     char_neighbour_weight: float = 0.5  # share of a neighbour's word weight, times its similarity; 0 = off
     char_neighbour_min: float = 0.4  # Dice similarity over the characters, 0..1
     char_neighbour_max: int = 8  # neighbours per unknown word
+    # --- meaning (meaning.py: the ja-ginza package's word vectors; without the package, none of this)
+    # Japanese words no record uses (もっぷ): the known words nearest in meaning (箒, ぶらし) count with
+    # this share of their word weight, times the cosine; at least meaning_neighbour_min, the best
+    # meaning_neighbour_max vector rows (each row may stand for several index words); 0 = off
+    meaning_neighbour_weight: float = 0.5
+    meaning_neighbour_min: float = 0.4
+    meaning_neighbour_max: int = 5
+    # --- type of business (trade.py): a record naming another type than the query (a maker for a
+    # wholesaler's phrase) keeps this share of its relevance; 1 = off
+    trade_mismatch: float = 0.5
     # --- locality: "how much nearness counts" is a city policy setting
     locality_weight_local: float = 0.3  # prefer="local"
     locality_weight_any: float = 0.2  # prefer="any": domestic firms a little ahead of firms abroad
