@@ -461,14 +461,17 @@ class Engine:
                     col = idx.col(key)
                     w = idf(idx.doc_freq(col), n) * sim * s.char_neighbour_weight
                     words[col] = max(words.get(col, 0.0), w)
-        # words nobody uses that the word vectors know (もっぷ): the known words nearest in meaning (箒,
-        # ぶらし) count a little, in proportion to their similarity
+        # words nobody (or one record) uses that the word vectors know (もっぷ, 学生服): the known words nearest
+        # in meaning (箒, ぶらし) count a little, in proportion to their similarity; compounds too
         if s.meaning_neighbour_weight > 0 and self._vectors() is not None:
-            for term, _surf in dict.fromkeys(a.unknown):
-                if term.isascii() or idx.doc_freq(idx.col(term)) > 0 or term in a.covered:
+            written = {t.norm: t.raw for t in a.stream if t is not None and t.content and not t.latin}
+            for term in a.terms:
+                if term.isascii() or term.startswith("#") or term in a.covered or term in place_words:
                     continue
-                for col, sim in self._meaning_neighbours(term):
-                    w = idf(idx.doc_freq(col), n) * sim * s.meaning_neighbour_weight
+                if idx.doc_freq(idx.col(term)) > s.meaning_neighbour_max_df:
+                    continue
+                for col, sim in self._meaning_neighbours(term, written.get(term, "")):
+                    w = idf(idx.doc_freq(col), n) * sim * s.meaning_neighbour_weight * min(a.terms[term], 1.0)
                     words[col] = max(words.get(col, 0.0), w)
         cweights: dict[str, float] = {}
         cdenom = 0.0
@@ -506,12 +509,16 @@ class Engine:
             return None
         return self._given_vectors if self._given_vectors is not None else word_vectors()
 
-    def _meaning_neighbours(self, term: str) -> list[tuple[int, float]]:
+    def _meaning_neighbours(self, term: str, written: str = "") -> list[tuple[int, float]]:
         """Index columns whose words the vectors put nearest to ``term``: the best ``meaning_neighbour_max``
         vector rows of cosine at least ``meaning_neighbour_min``, each with the index words it stands for
         (a rare word shares the row of a frequent word near it, so its own row counts too)."""
         wv = self._vectors()
-        r = wv.row(term) if wv is not None else -1
+        if wv is None:
+            return []
+        r = wv.row(term)
+        if r < 0 and written:
+            r = wv.row(written)  # as written: the index drops long-vowel marks (しゃんぷ), the vectors do not
         if r < 0:
             return []
         with self._cache_lock:
