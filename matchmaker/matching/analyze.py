@@ -306,8 +306,67 @@ def segments(text: str, name: str = "", role: str = "") -> Iterable[tuple[str, f
                         yield seg, how
 
 
+_JA_CHAR = "\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆"
+_JA_GAP = re.compile(f"(?<=[{_JA_CHAR}])[ ]+(?=[{_JA_CHAR}])")
+_HIRAGANA = re.compile("[\u3041-\u309f]+")
+_JOIN_WINDOW = 8  # characters either side of a space that are read to tell whether it splits a word
+
+
+def join_broken_words(seg: str) -> str:
+    """Spaces that split a Japanese word (text from PDFs and spreadsheets: ドラ ム缶, 高周波加 熱装置,
+    システム as シス テム) taken out: a space goes when Sudachi reads the characters on both sides of it,
+    put together, as one dictionary word across it, and a side alone ends or starts with a fragment (a
+    single character or a word the dictionary does not know). Spaces between words stay (アルミ 切削,
+    シャフト ピン ネジ, ハム ソーセージ)."""
+    if " " not in seg:
+        return seg
+    out: list[str] = []
+    last = 0
+    for m in _JA_GAP.finditer(seg):
+        left = seg[last : m.start()].rsplit(" ", 1)[-1][-_JOIN_WINDOW:]
+        right = seg[m.end() :].split(" ", 1)[0][:_JOIN_WINDOW]
+        if _broken_word(left, right):
+            out.append(seg[last : m.start()])
+            last = m.end()
+    out.append(seg[last:])
+    return "".join(out)
+
+
+def _broken_word(left: str, right: str) -> bool:
+    from sudachipy import SplitMode
+
+    if _HIRAGANA.fullmatch(left) and _HIRAGANA.fullmatch(right):
+        return False  # kana-only input is read word by word (あるみ せっさく しさく: no 作詞 across)
+    tok = _tokenizer()
+    lefts = list(tok.tokenize(left, SplitMode.C))
+    rights = list(tok.tokenize(right, SplitMode.C))
+    if not lefts or not rights:
+        return False
+    # the word across the space is made of whole pieces of each side (ドラ|ム缶 -> ドラム缶), not of
+    # their insides (せっ|さく し|さく: no くし)
+    starts = {m.begin() for m in lefts}
+    ends = {len(left) + m.end() for m in rights}
+    cut = len(left)
+    if not any(m.begin() < cut < m.end() and not m.is_oov() and m.begin() in starts and m.end() in ends
+               for m in tok.tokenize(left + right, SplitMode.C)):
+        return False
+    return _fragment(lefts[-1], left) or _fragment(rights[0], right)
+
+
+def _fragment(m, side: str) -> bool:
+    """A piece that is no word by itself: unknown to the dictionary, one kana, or one kanji stuck to
+    other characters (高周波加); a lone kanji between spaces is a word (白 黒 カラー, 英 中 韓)."""
+    surf = m.surface()
+    if m.is_oov():
+        return True
+    if len(surf) != 1:
+        return False
+    return "\u3041" <= surf <= "\u30ff" or len(side) > 1
+
+
 def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
     """Analyse one phrase segment (uncached; see :func:`_segment`)."""
+    seg = join_broken_words(seg)
     terms: dict[str, float] = {}
     stream: list[Token | None] = []
     joined: list[tuple[str, float]] = []
