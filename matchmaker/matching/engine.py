@@ -36,6 +36,8 @@ from .settings import Settings
 from .trade import NONE as NO_TRADE, record_trade, trade_of
 from .vocabulary import Vocabulary, default_vocabulary
 
+_NEIGHBOUR_CACHE = 10_000  # words whose meaning neighbours are kept (until the next merge)
+_GATHERED_ROWS = 5_000  # vector rows copied for the neighbour search (6 MB); more: the mapped matrix
 KIND_CODES = {"firm": 0, "offering": 1, "need": 2}
 
 
@@ -52,6 +54,7 @@ class _QueryState:
     total: float = 0.0
     caps: bool = False  # the query names capabilities
     trade: int = NO_TRADE  # the type of business the query names (trade.py)
+    meaning: np.ndarray | None = None  # unit vector of what the query's Japanese words mean, if any
 
 
 class _Interner:
@@ -134,7 +137,7 @@ class Engine:
         # meaning (word vectors): the vector row of each index column (-2: not looked up yet, -1: none),
         # filled by searches, and the index columns of each vector row (rebuilt after a merge)
         self._col_vec = np.zeros(0, np.int32)
-        self._vec_rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # see _meaning_neighbours
+        self._vec_rows: tuple | None = None  # see _neighbour_table
         self._explain_cache: OrderedDict[int, Analysis] = OrderedDict()
 
     # ================================================================ build
@@ -477,6 +480,8 @@ class Engine:
         cdenom = 0.0
         state = _QueryState(a, words, denom)
         state.trade = trade_of(q.text)
+        if s.meaning_weight > 0 and self._avgdl <= s.meaning_max_length:
+            state.meaning = self._query_meaning(a, n)
         credit = s.concept_parent_credit
         kinds = s.concept_kind_weights
         for cid, strength in concepts.items():
@@ -505,47 +510,111 @@ class Engine:
     # -------------------------------------------------------------- meaning
     def _vectors(self) -> WordVectors | None:
         s = self.settings
-        if s.meaning_neighbour_weight <= 0:
+        if s.meaning_neighbour_weight <= 0 and s.meaning_weight <= 0:
             return None
         return self._given_vectors if self._given_vectors is not None else word_vectors()
+
+    def _query_meaning(self, a: Analysis, n: int) -> np.ndarray | None:
+        """Unit vector of the query's Japanese words, each weighted by its IDF (a word no record uses
+        weighs as the rarest), or None without vectors or such words."""
+        wv = self._vectors()
+        if wv is None:
+            return None
+        idx = self.index
+        written = {t.norm: t.raw for t in a.stream if t is not None and t.content and not t.latin}
+        rows, weights = [], []
+        for term in a.terms:
+            if term.isascii() or term.startswith("#"):
+                continue
+            r = wv.row(term)
+            if r < 0 and term in written:
+                r = wv.row(written[term])
+            if r >= 0:
+                rows.append(r)
+                weights.append(idf(idx.doc_freq(idx.col(term)), n))
+        if not rows:
+            return None
+        v = np.asarray(weights, dtype=np.float32) @ wv.unit(np.asarray(rows))
+        norm = float(np.linalg.norm(v))
+        return v / norm if norm > 0 else None
+
+    def _meaning(self, state: _QueryState, cand: np.ndarray) -> np.ndarray | None:
+        """Cosine between the query's meaning vector and that of each candidate (the IDF-weighted sum of
+        the vectors of its Japanese words), in a collection of short records only (names, classes of
+        trade: ``meaning_max_length`` words on average at most); the vector of a long profile is a blur
+        of everything it says."""
+        wv = self._vectors()
+        q = state.meaning
+        if wv is None or q is None or self._avgdl > self.settings.meaning_max_length:
+            return None
+        idx = self.index
+        pos, cols = idx.entries(cand)
+        vrows = self._column_vectors(wv, cols)
+        ok = vrows >= 0
+        pos, cols, vrows = pos[ok], cols[ok], vrows[ok]
+        out = np.zeros(len(cand), dtype=np.float64)
+        if not len(vrows):
+            return out
+        n = max(idx.n_alive, 1)
+        df = idx.df[cols].astype(np.float64)
+        w = np.log(1.0 + (n - df + 0.5) / (df + 0.5))  # scoring.idf, vectorised
+        uniq, inv = np.unique(vrows, return_inverse=True)
+        units = wv.unit(uniq)
+        sums = np.zeros((len(cand), wv.dim), dtype=np.float64)
+        np.add.at(sums, pos, units[inv] * w[:, None])
+        lens = np.linalg.norm(sums, axis=1)
+        return np.where(lens > 0, (sums @ q) / np.maximum(lens, 1e-12), 0.0)
 
     def _meaning_neighbours(self, term: str, written: str = "") -> list[tuple[int, float]]:
         """Index columns whose words the vectors put nearest to ``term``: the best ``meaning_neighbour_max``
         vector rows of cosine at least ``meaning_neighbour_min``, each with the index words it stands for
-        (a rare word shares the row of a frequent word near it, so its own row counts too)."""
+        (a rare word shares the row of a frequent word near it, so its own row counts too). Kept per word
+        until the next merge (phrasing such as 御願い comes back in most queries)."""
         wv = self._vectors()
         if wv is None:
-            return []
-        r = wv.row(term)
-        if r < 0 and written:
-            r = wv.row(written)  # as written: the index drops long-vowel marks (しゃんぷ), the vectors do not
-        if r < 0:
             return []
         with self._cache_lock:
             table = self._vec_rows
         if table is None:
-            idx = self.index
-            vrows = self._column_vectors(wv, np.arange(len(idx.features), dtype=np.int32))
-            df = idx.df[: len(vrows)]
-            used = np.flatnonzero((vrows >= 0) & (df > 0))
-            by_row = used[np.argsort(vrows[used], kind="stable")].astype(np.int32)
-            table = (np.unique(vrows[by_row]), vrows[by_row], by_row)  # rows present, row per column, columns
+            table = self._neighbour_table(wv)
             with self._cache_lock:
                 self._vec_rows = table
-        present, row_of_col, cols = table
-        if not len(present):
-            return []
-        s = self.settings
-        v = np.asarray(wv.vectors[r], dtype=np.float32) * wv.inv_norm[r]
-        sims = ((wv.vectors @ v) * wv.inv_norm)[present]  # all 20,000 rows: one product over the mapped pages
-        top = np.argsort(-sims)[: s.meaning_neighbour_max]
+        present, units, row_of_col, cols, seen = table
+        hit = seen.get(term)
+        if hit is not None:
+            return hit
+        r = wv.row(term)
+        if r < 0 and written:
+            r = wv.row(written)  # as written: the index drops long-vowel marks (しゃんぷ), the vectors do not
         out: list[tuple[int, float]] = []
-        for i in top.tolist():
-            if sims[i] < s.meaning_neighbour_min:
-                break
-            a, b = np.searchsorted(row_of_col, present[i], "left"), np.searchsorted(row_of_col, present[i], "right")
-            out.extend((int(c), float(sims[i])) for c in cols[a:b])
+        if r >= 0 and len(present):
+            s = self.settings
+            v = np.asarray(wv.vectors[r], dtype=np.float32) * wv.inv_norm[r]
+            # the rows the index uses, gathered (small collections), or all rows over the mapped pages
+            sims = units @ v if units is not None else ((wv.vectors @ v) * wv.inv_norm)[present]
+            for i in np.argsort(-sims)[: s.meaning_neighbour_max].tolist():
+                if sims[i] < s.meaning_neighbour_min:
+                    break
+                a = np.searchsorted(row_of_col, present[i], "left")
+                b = np.searchsorted(row_of_col, present[i], "right")
+                out.extend((int(c), float(sims[i])) for c in cols[a:b])
+        with self._cache_lock:
+            if len(seen) >= _NEIGHBOUR_CACHE:
+                seen.clear()
+            seen[term] = out
         return out
+
+    def _neighbour_table(self, wv: WordVectors) -> tuple:
+        """The vector rows the index's words use (and, up to _GATHERED_ROWS of them, their unit vectors),
+        the row of each such column and the columns, by row; and an empty cache of answers."""
+        idx = self.index
+        vrows = self._column_vectors(wv, np.arange(len(idx.features), dtype=np.int32))
+        df = idx.df[: len(vrows)]
+        used = np.flatnonzero((vrows >= 0) & (df > 0))
+        by_row = used[np.argsort(vrows[used], kind="stable")].astype(np.int32)
+        present = np.unique(vrows[by_row])
+        units = wv.unit(present) if len(present) <= _GATHERED_ROWS else None
+        return present, units, vrows[by_row], by_row, {}
 
     def _column_vectors(self, wv: WordVectors, cols: np.ndarray) -> np.ndarray:
         """Vector rows of index columns (-1: none), looked up once per column and kept."""
@@ -676,6 +745,13 @@ class Engine:
         rel = rel_all[cand].astype(np.float64)
         text_part = idx.values_for(cand, {col: w * wt / total for col, w in words.items()})
         parts: dict[str, np.ndarray] = {"text": text_part, "concept": np.maximum(rel - text_part, 0.0)}
+        # ---- meaning: in a collection of short records (names, classes of trade), records whose words
+        # mean what the query's words mean
+        cos = self._meaning(state, cand)
+        if cos is not None:
+            mw = s.meaning_weight
+            rel = (rel + mw * np.maximum(cos, 0.0)) / (1.0 + mw)
+            parts["meaning"] = cos
         # confidence for the thresholds: relevance blended with capability coverage (how much of what the
         # query needs done the record offers, 0..1 with hierarchy credit), so that a record covering the
         # whole capability passes even for a long, chatty query, and one offering none of it does not

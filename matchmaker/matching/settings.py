@@ -48,6 +48,12 @@ class Settings:
     meaning_neighbour_min: float = 0.4
     meaning_neighbour_max: int = 5
     meaning_neighbour_max_df: int = 1  # words used by at most this many records are matched so
+    # in a collection of short records (at most meaning_max_length words on average: names, classes of
+    # trade, not firm profiles, whose vectors blur everything they say), the cosine of the query's and
+    # the record's meaning vectors (IDF-weighted sums of their Japanese words' vectors) is added to the
+    # relevance with this weight; 0 = off
+    meaning_weight: float = 0.5
+    meaning_max_length: float = 12.0
     # --- type of business (trade.py): a record naming another type than the query (a maker for a
     # wholesaler's phrase) keeps this share of its relevance; 1 = off
     trade_mismatch: float = 0.5

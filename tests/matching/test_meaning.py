@@ -31,6 +31,10 @@ RECORDS = [
 ]
 
 
+NEIGHBOURS_ONLY = Settings(meaning_weight=0.0)  # the meaning of whole names off (a collection of names)
+OFF = Settings(meaning_weight=0.0, meaning_neighbour_weight=0.0)
+
+
 def _ranked(text: str, settings: Settings | None = None) -> list[str]:
     engine = Engine(settings or Settings(), vectors=_vectors())
     engine.build(RECORDS)
@@ -72,10 +76,10 @@ def test_the_key_table_is_read_from_the_package_format(tmp_path):
 
 def test_an_unknown_word_finds_the_records_of_words_near_in_meaning():
     # no record says モップ: the vectors put it beside 箒 and ブラシ, so the broom maker comes first
-    ranked = _ranked("モップ製造業")
+    ranked = _ranked("モップ製造業", NEIGHBOURS_ONLY)
     assert ranked[0] == "broom"
     # without meaning, only 製造 is understood: the broom maker is not ahead of the drink makers
-    engine = Engine(Settings(meaning_neighbour_weight=0.0), vectors=_vectors())
+    engine = Engine(OFF, vectors=_vectors())
     engine.build(RECORDS)
     scores = {m.id: m.score for m in engine.search(Query(text="モップ製造業"), explain=False)}
     assert scores["broom"] <= max(scores["fruitwine"], scores["sake"])
@@ -83,8 +87,8 @@ def test_an_unknown_word_finds_the_records_of_words_near_in_meaning():
 
 def test_a_word_nobody_uses_tells_apart_records_that_share_the_other_words():
     # 林檎酒: 酒 is in both drink makers' names; 林檎 (in no record) means fruit: the fruit-wine maker first
-    assert _ranked("林檎酒製造業")[:2] == ["fruitwine", "sake"]
-    off = Engine(Settings(meaning_neighbour_weight=0.0), vectors=_vectors())
+    assert _ranked("林檎酒製造業", NEIGHBOURS_ONLY)[:2] == ["fruitwine", "sake"]
+    off = Engine(OFF, vectors=_vectors())
     off.build(RECORDS)
     scores = {m.id: m.score for m in off.search(Query(text="林檎酒製造業"), explain=False)}
     assert scores["fruitwine"] <= scores["sake"]
@@ -132,3 +136,26 @@ def test_the_packages_vectors_know_that_a_mop_is_near_a_broom():
     assert wv is not None and len(wv) > 100_000
     mop, broom, apple = (wv.unit(np.array([wv.row(w)]))[0] for w in ("もっぷ", "箒", "林檎"))
     assert float(mop @ broom) > float(mop @ apple)
+
+
+def _scores(records: list[Record], text: str, settings: Settings) -> dict[str, float]:
+    engine = Engine(settings, vectors=_vectors())
+    engine.build(records)
+    return {m.id: m.score for m in engine.search(Query(text=text), explain=False)}
+
+
+def test_in_a_collection_of_names_the_record_nearest_in_meaning_comes_first():
+    # neighbours off: only the meaning of the whole name tells the fruit-wine maker from the sake brewer
+    no_neighbours = Settings(meaning_neighbour_weight=0.0)
+    on = _scores(RECORDS, "林檎酒製造業", no_neighbours)
+    assert on["fruitwine"] > on["sake"]
+    off = _scores(RECORDS, "林檎酒製造業", Settings(meaning_neighbour_weight=0.0, meaning_weight=0.0))
+    assert off["fruitwine"] <= off["sake"]
+
+
+def test_long_profiles_are_not_compared_by_the_meaning_of_everything_they_say():
+    filler = "。".join(["小ロット対応", "短納期", "試作から量産まで", "品質管理体制", "図面支給"] * 3)
+    long = [Record(r.id, name=r.name, text=f"{r.text}。{filler}") for r in RECORDS]
+    no_neighbours = Settings(meaning_neighbour_weight=0.0)
+    assert _scores(long, "林檎酒製造業", no_neighbours) == _scores(
+        long, "林檎酒製造業", Settings(meaning_neighbour_weight=0.0, meaning_weight=0.0))
