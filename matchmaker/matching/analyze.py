@@ -350,18 +350,19 @@ def _broken_word(left: str, right: str) -> bool:
     if not any(m.begin() < cut < m.end() and not m.is_oov() and m.begin() in starts and m.end() in ends
                for m in tok.tokenize(left + right, SplitMode.C)):
         return False
-    return _fragment(lefts[-1], left) or _fragment(rights[0], right)
+    return _fragment(lefts[-1], left, True) or _fragment(rights[0], right, False)
 
 
-def _fragment(m, side: str) -> bool:
-    """A piece that is no word by itself: unknown to the dictionary, one kana, or one kanji stuck to
-    other characters (高周波加); a lone kanji between spaces is a word (白 黒 カラー, 英 中 韓)."""
+def _fragment(m, side: str, tail: bool) -> bool:
+    """A piece that is no word by itself: unknown to the dictionary, one kana, or one kanji at the end
+    of a longer run (高周波加); a lone kanji between spaces is a word (白 黒 カラー, 英 中 韓), and so is one
+    that begins a run (白 黒アルマイト)."""
     surf = m.surface()
     if m.is_oov():
         return True
     if len(surf) != 1:
         return False
-    return "\u3041" <= surf <= "\u30ff" or len(side) > 1
+    return "\u3041" <= surf <= "\u30ff" or (tail and len(side) > 1)
 
 
 def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:

@@ -745,13 +745,6 @@ class Engine:
         rel = rel_all[cand].astype(np.float64)
         text_part = idx.values_for(cand, {col: w * wt / total for col, w in words.items()})
         parts: dict[str, np.ndarray] = {"text": text_part, "concept": np.maximum(rel - text_part, 0.0)}
-        # ---- meaning: in a collection of short records (names, classes of trade), records whose words
-        # mean what the query's words mean
-        cos = self._meaning(state, cand)
-        if cos is not None:
-            mw = s.meaning_weight
-            rel = (rel + mw * np.maximum(cos, 0.0)) / (1.0 + mw)
-            parts["meaning"] = cos
         # confidence for the thresholds: relevance blended with capability coverage (how much of what the
         # query needs done the record offers, 0..1 with hierarchy credit), so that a record covering the
         # whole capability passes even for a long, chatty query, and one offering none of it does not
@@ -783,6 +776,13 @@ class Engine:
             parts["exact"] = np.zeros(len(cand))
         if "exact" in parts:
             parts["exact"] = parts["exact"] * self._material_fit(a, cand)
+        # ---- meaning: in a collection of short records (names, classes of trade), records whose words
+        # mean what the query's words mean come first; it orders, the confidence (thresholds) stays literal
+        cos = self._meaning(state, cand)
+        if cos is not None:
+            mw = s.meaning_weight
+            rel = (rel + mw * np.maximum(cos, 0.0)) / (1.0 + mw)
+            parts["meaning"] = cos
         # ---- type of business: a maker is not proposed for a wholesaler's phrase, nor the other way round
         if state.trade != NO_TRADE and s.trade_mismatch < 1.0:
             ct = self._meta.trade[cand]

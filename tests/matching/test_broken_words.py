@@ -18,7 +18,7 @@ def test_a_space_inside_a_word_is_taken_out(text, joined):
 
 @pytest.mark.parametrize("text", [
     "アルミ 切削", "切削 研磨 溶接", "シャフト ピン ネジ ノズル", "ハム ソーセージ", "白 黒 カラー",
-    "英 中 韓", "あるみ せっさく しさく", "SUS304 切削", "株式会社 山田",
+    "英 中 韓", "白 黒アルマイト", "あるみ せっさく しさく", "SUS304 切削", "株式会社 山田",
 ])
 def test_spaces_between_words_stay(text):
     assert join_broken_words(text) == text
