@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import geo
 from .analyze import MAX_TEXT_CHARS, Analysis, analyse, term_length
@@ -473,8 +474,11 @@ class Engine:
                     continue
                 if idx.doc_freq(idx.col(term)) > s.meaning_neighbour_max_df:
                     continue
+                # a neighbour never counts more than the word itself counts in the normaliser
+                tdf = idx.doc_freq(idx.col(term))
+                own = idf(tdf, n) * min(a.terms[term], 1.0) * (s.unknown_word_weight if tdf == 0 else 1.0)
                 for col, sim in self._meaning_neighbours(term, written.get(term, "")):
-                    w = idf(idx.doc_freq(col), n) * sim * s.meaning_neighbour_weight * min(a.terms[term], 1.0)
+                    w = min(idf(idx.doc_freq(col), n) * sim * s.meaning_neighbour_weight, own)
                     words[col] = max(words.get(col, 0.0), w)
         cweights: dict[str, float] = {}
         cdenom = 0.0
@@ -560,8 +564,7 @@ class Engine:
         w = np.log(1.0 + (n - df + 0.5) / (df + 0.5))  # scoring.idf, vectorised
         uniq, inv = np.unique(vrows, return_inverse=True)
         units = wv.unit(uniq)
-        sums = np.zeros((len(cand), wv.dim), dtype=np.float64)
-        np.add.at(sums, pos, units[inv] * w[:, None])
+        sums = sp.csr_matrix((w, (pos, inv)), shape=(len(cand), len(uniq))) @ units  # per candidate
         lens = np.linalg.norm(sums, axis=1)
         return np.where(lens > 0, (sums @ q) / np.maximum(lens, 1e-12), 0.0)
 
