@@ -12,6 +12,7 @@ longest match over joined token keys) to give concept ids.
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -332,12 +333,17 @@ def join_broken_words(seg: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=20_000)
 def _broken_word(left: str, right: str) -> bool:
     from sudachipy import SplitMode
 
     if _HIRAGANA.fullmatch(left) and _HIRAGANA.fullmatch(right):
         return False  # kana-only input is read word by word (あるみ せっさく しさく: no 作詞 across)
     tok = _tokenizer()
+    cut = len(left)
+    across = [m for m in tok.tokenize(left + right, SplitMode.C) if m.begin() < cut < m.end() and not m.is_oov()]
+    if not across:  # the usual case, a space between words: one look
+        return False
     lefts = list(tok.tokenize(left, SplitMode.C))
     rights = list(tok.tokenize(right, SplitMode.C))
     if not lefts or not rights:
@@ -345,10 +351,8 @@ def _broken_word(left: str, right: str) -> bool:
     # the word across the space is made of whole pieces of each side (ドラ|ム缶 -> ドラム缶), not of
     # their insides (せっ|さく し|さく: no くし)
     starts = {m.begin() for m in lefts}
-    ends = {len(left) + m.end() for m in rights}
-    cut = len(left)
-    if not any(m.begin() < cut < m.end() and not m.is_oov() and m.begin() in starts and m.end() in ends
-               for m in tok.tokenize(left + right, SplitMode.C)):
+    ends = {cut + m.end() for m in rights}
+    if not any(m.begin() in starts and m.end() in ends for m in across):
         return False
     return _fragment(lefts[-1], left, True) or _fragment(rights[0], right, False)
 

@@ -26,6 +26,8 @@ _ENDINGS: tuple[tuple[str, int], ...] = (
     ("retailers", RETAIL), ("retailer", RETAIL), ("retail", RETAIL),
     ("construction work", BUILDING), ("contractors", BUILDING), ("contractor", BUILDING),
 )
+_TAIL_CHARS = 120  # the end of the first line that is read (asides included)
+_LAST_CHARS = frozenset(e[-1] for e, _ in _ENDINGS) | frozenset(")）")
 _ASIDE = re.compile(r"[（(][^（）()]*[)）]")
 _TRAILING = re.compile(r"[\s、。,.・:：;；!！?？]+$")
 
@@ -34,7 +36,9 @@ def trade_of(text: str | None) -> int:
     """The type of business the first line of ``text`` names by its ending, or NONE."""
     if not text:
         return NONE
-    line = nfkc(text).strip().split("\n", 1)[0]
+    line = _TRAILING.sub("", nfkc(text.lstrip().split("\n", 1)[0][-_TAIL_CHARS:]))  # the ending is what counts
+    if not line or line[-1] not in _LAST_CHARS:
+        return NONE  # the usual case for a profile: not ending with a type of business or an aside
     prev = None
     while prev != line:  # nested asides: （（…））
         prev, line = line, _ASIDE.sub("", line)
