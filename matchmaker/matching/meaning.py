@@ -4,7 +4,7 @@ The package ships 20,000 vectors of 300 dimensions (``vocab/vectors``, a numpy f
 480,000 words onto them (``vocab/key2row``: spaCy's 64-bit MurmurHash of the word -> vector row;
 a rare word shares the row of a frequent word near it). Both are read here without spaCy: the
 vectors memory-mapped read-only (24 MB, shared by every process of a machine through the page
-cache), the key table as two sorted arrays (4.8 MB per process, read once, on first use). The
+cache), the key table as two sorted arrays (4.8 MB per process, read once, on first use, in 0.8 s). The
 package is optional: without it :func:`word_vectors` returns ``None`` and the engine ranks on
 words and concepts alone.
 
@@ -52,7 +52,8 @@ def _read_key_table(path: Path) -> tuple[np.ndarray, np.ndarray]:
         keys[i], pos = _msgpack_uint(data, pos)
         rows[i], pos = _msgpack_uint(data, pos)
     order = np.argsort(keys, kind="stable")
-    return keys[order], rows[order]
+    rows = rows[order]
+    return keys[order], rows.astype(np.uint16) if len(rows) and rows.max() < 1 << 16 else rows
 
 
 def _msgpack_map_header(data: bytes) -> tuple[int, int]:
