@@ -41,9 +41,10 @@ class Settings:
     char_neighbour_min: float = 0.4  # Dice similarity over the characters, 0..1
     char_neighbour_max: int = 8  # neighbours per unknown word
     # --- meaning (meaning.py: the ja-ginza package's word vectors; without the package, none of this)
-    # Japanese words no record (or one record) uses (もっぷ): the known words nearest in meaning (箒, ぶらし) count with
-    # this share of their word weight, times the cosine; at least meaning_neighbour_min, the best
-    # meaning_neighbour_max vector rows (each row may stand for several index words); 0 = off
+    # Japanese words no record (or one record) uses (もっぷ): the known words nearest in meaning (箒,
+    # ぶらし) count with this share of their word weight, times the cosine, never more than the word
+    # itself counts; at least meaning_neighbour_min, the best meaning_neighbour_max vector rows (each row
+    # may stand for several index words); 0 = off
     meaning_neighbour_weight: float = 0.5
     meaning_neighbour_min: float = 0.4
     meaning_neighbour_max: int = 5
