@@ -290,7 +290,8 @@ def segments(text: str, name: str = "", role: str = "") -> Iterable[tuple[str, f
     for part in (strip_legal_forms(name) if name else "", text):
         if not part:
             continue
-        for sentence in _sentences(nfkc(part)[:MAX_TEXT_CHARS], role):
+        # spaces that split a word are read as written: normalising makes list dots (白・黒) spaces too
+        for sentence in _sentences(nfkc(join_broken_words(part[: 2 * MAX_TEXT_CHARS]))[:MAX_TEXT_CHARS], role):
             if not sentence or sentence.isspace():
                 continue
             cap = DOES
@@ -307,9 +308,10 @@ def segments(text: str, name: str = "", role: str = "") -> Iterable[tuple[str, f
                         yield seg, how
 
 
-_JA_CHAR = "\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆"
-_JA_GAP = re.compile(f"(?<=[{_JA_CHAR}])[ ]+(?=[{_JA_CHAR}])")
+_JA_CHAR = "\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々〆"
+_JA_GAP = re.compile(f"(?<=[{_JA_CHAR}])[ \u3000]+(?=[{_JA_CHAR}])")
 _HIRAGANA = re.compile("[\u3041-\u309f]+")
+_SPACES = re.compile("[ \u3000]+")
 _JOIN_WINDOW = 8  # characters either side of a space that are read to tell whether it splits a word
 
 
@@ -319,13 +321,13 @@ def join_broken_words(seg: str) -> str:
     put together, as one dictionary word across it, and a side alone ends or starts with a fragment (a
     single character or a word the dictionary does not know). Spaces between words stay (アルミ 切削,
     シャフト ピン ネジ, ハム ソーセージ)."""
-    if " " not in seg:
+    if " " not in seg and "\u3000" not in seg:
         return seg
     out: list[str] = []
     last = 0
     for m in _JA_GAP.finditer(seg):
-        left = seg[last : m.start()].rsplit(" ", 1)[-1][-_JOIN_WINDOW:]
-        right = seg[m.end() :].split(" ", 1)[0][:_JOIN_WINDOW]
+        left = _SPACES.split(seg[last : m.start()])[-1][-_JOIN_WINDOW:]
+        right = _SPACES.split(seg[m.end() :], 1)[0][:_JOIN_WINDOW]
         if _broken_word(left, right):
             out.append(seg[last : m.start()])
             last = m.end()
@@ -371,7 +373,6 @@ def _fragment(m, side: str, tail: bool) -> bool:
 
 def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
     """Analyse one phrase segment (uncached; see :func:`_segment`)."""
-    seg = join_broken_words(seg)
     terms: dict[str, float] = {}
     stream: list[Token | None] = []
     joined: list[tuple[str, float]] = []
