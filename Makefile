@@ -3,6 +3,8 @@
 #   make test  - the same install plus the locked dev tools, then the whole test suite
 # Dependencies come from the lock files requirements/main.txt and requirements/dev.txt (exact versions
 # and hashes, so every machine gets what CI tested); `make lock` refreshes them from pyproject.toml.
+# requirements/vectors.txt (the engine's word vectors) is pinned by hand and installed without its
+# declared dependencies (see the file).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -18,8 +20,9 @@ $(BIN)/python:
 
 # The locked set is installed as it is (--require-hashes), then the project itself without resolving
 # anything (its build backend, setuptools, is in the lock too).
-$(VENV)/.installed: requirements/main.txt pyproject.toml | $(BIN)/python
+$(VENV)/.installed: requirements/main.txt requirements/vectors.txt pyproject.toml | $(BIN)/python
 	$(PIP) install --require-hashes -r requirements/main.txt
+	$(PIP) install --require-hashes --no-deps -r requirements/vectors.txt
 	$(PIP) install --no-deps --no-build-isolation -e .
 	touch $@
 

@@ -12,6 +12,7 @@ longest match over joined token keys) to give concept ids.
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -289,7 +290,8 @@ def segments(text: str, name: str = "", role: str = "") -> Iterable[tuple[str, f
     for part in (strip_legal_forms(name) if name else "", text):
         if not part:
             continue
-        for sentence in _sentences(nfkc(part)[:MAX_TEXT_CHARS], role):
+        # spaces that split a word are read as written: normalising makes list dots (白・黒) spaces too
+        for sentence in _sentences(nfkc(join_broken_words(part[: 2 * MAX_TEXT_CHARS]))[:MAX_TEXT_CHARS], role):
             if not sentence or sentence.isspace():
                 continue
             cap = DOES
@@ -304,6 +306,69 @@ def segments(text: str, name: str = "", role: str = "") -> Iterable[tuple[str, f
                 for seg in _SEGMENT_SPLIT.split(clause):
                     if seg and not seg.isspace():
                         yield seg, how
+
+
+_JA_CHAR = "\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々〆"
+_JA_GAP = re.compile(f"(?<=[{_JA_CHAR}])[ \u3000]+(?=[{_JA_CHAR}])")
+_HIRAGANA = re.compile("[\u3041-\u309f]+")
+_SPACES = re.compile("[ \u3000]+")
+_JOIN_WINDOW = 8  # characters either side of a space that are read to tell whether it splits a word
+
+
+def join_broken_words(seg: str) -> str:
+    """Spaces that split a Japanese word (text from PDFs and spreadsheets: ドラ ム缶, 高周波加 熱装置,
+    システム as シス テム) taken out: a space goes when Sudachi reads the characters on both sides of it,
+    put together, as one dictionary word across it, and a side alone ends or starts with a fragment (a
+    single character or a word the dictionary does not know). Spaces between words stay (アルミ 切削,
+    シャフト ピン ネジ, ハム ソーセージ)."""
+    if " " not in seg and "\u3000" not in seg:
+        return seg
+    out: list[str] = []
+    last = 0
+    for m in _JA_GAP.finditer(seg):
+        left = _SPACES.split(seg[last : m.start()])[-1][-_JOIN_WINDOW:]
+        right = _SPACES.split(seg[m.end() :], 1)[0][:_JOIN_WINDOW]
+        if _broken_word(left, right):
+            out.append(seg[last : m.start()])
+            last = m.end()
+    out.append(seg[last:])
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _broken_word(left: str, right: str) -> bool:
+    from sudachipy import SplitMode
+
+    if _HIRAGANA.fullmatch(left) and _HIRAGANA.fullmatch(right):
+        return False  # kana-only input is read word by word (あるみ せっさく しさく: no 作詞 across)
+    tok = _tokenizer()
+    cut = len(left)
+    across = [m for m in tok.tokenize(left + right, SplitMode.C) if m.begin() < cut < m.end() and not m.is_oov()]
+    if not across:  # the usual case, a space between words: one look
+        return False
+    lefts = list(tok.tokenize(left, SplitMode.C))
+    rights = list(tok.tokenize(right, SplitMode.C))
+    if not lefts or not rights:
+        return False
+    # the word across the space is made of whole pieces of each side (ドラ|ム缶 -> ドラム缶), not of
+    # their insides (せっ|さく し|さく: no くし)
+    starts = {m.begin() for m in lefts}
+    ends = {cut + m.end() for m in rights}
+    if not any(m.begin() in starts and m.end() in ends for m in across):
+        return False
+    return _fragment(lefts[-1], left, True) or _fragment(rights[0], right, False)
+
+
+def _fragment(m, side: str, tail: bool) -> bool:
+    """A piece that is no word by itself: unknown to the dictionary, one kana, or one kanji at the end
+    of a longer run (高周波加); a lone kanji between spaces is a word (白 黒 カラー, 英 中 韓), and so is one
+    that begins a run (白 黒アルマイト)."""
+    surf = m.surface()
+    if m.is_oov():
+        return True
+    if len(surf) != 1:
+        return False
+    return "\u3041" <= surf <= "\u30ff" or (tail and len(side) > 1)
 
 
 def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:

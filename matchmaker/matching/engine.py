@@ -20,20 +20,25 @@ from datetime import datetime, timezone
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import geo
 from .analyze import MAX_TEXT_CHARS, Analysis, analyse, term_length
 from .encode import CERT, CONCEPT, Chunk, ChunkEncoder, feature_value, is_binary, tag_and_certificate_features
 from .index import BulkWriter, InvertedIndex
 from .locks import ReadWriteLock
+from .meaning import WordVectors, word_vectors
 from .normalize import cert_key, fold, nfkc
 from .places import mentioned_countries
 from .reasons import GENERIC_WORDS, Reason
 from .records import Match, Query, Record
 from .scoring import bm25_saturation, category_overlap, freshness, idf, locality
 from .settings import Settings
+from .trade import NONE as NO_TRADE, record_trade, trade_of
 from .vocabulary import Vocabulary, default_vocabulary
 
+_NEIGHBOUR_CACHE = 10_000  # words whose meaning neighbours are kept (until the next merge)
+_GATHERED_ROWS = 5_000  # vector rows copied for the neighbour search (6 MB); more: the mapped matrix
 KIND_CODES = {"firm": 0, "offering": 1, "need": 2}
 
 
@@ -49,6 +54,8 @@ class _QueryState:
     concept_dist: dict[str, dict[str, float]] = field(default_factory=dict)  # query concept -> credit per ancestor
     total: float = 0.0
     caps: bool = False  # the query names capabilities
+    trade: int = NO_TRADE  # the type of business the query names (trade.py)
+    meaning: np.ndarray | None = None  # unit vector of what the query's Japanese words mean, if any
 
 
 class _Interner:
@@ -83,13 +90,14 @@ class _Meta:
         self.updated = np.zeros(0, np.float64)
         self.langs = np.zeros(0, np.int64)
         self.dl = np.zeros(0, np.float32)
+        self.trade = np.zeros(0, np.int8)  # type of business the record names (trade.py)
 
     def ensure(self, n: int) -> None:
         if n <= self.cap:
             return
         cap = max(n, 2 * self.cap, 64)
         for name, fill in (("lat", np.nan), ("lon", np.nan), ("country", -1), ("city", -1), ("owner", -1),
-                           ("kind", 0), ("updated", np.nan), ("langs", 0), ("dl", 0.0)):
+                           ("kind", 0), ("updated", np.nan), ("langs", 0), ("dl", 0.0), ("trade", 0)):
             old = getattr(self, name)
             new = np.full(cap, fill, dtype=old.dtype)
             new[: len(old)] = old
@@ -101,10 +109,13 @@ _serials = itertools.count(1)
 
 
 class Engine:
-    def __init__(self, settings: Settings | None = None, vocabulary: Vocabulary | None = None):
+    def __init__(self, settings: Settings | None = None, vocabulary: Vocabulary | None = None,
+                 vectors: WordVectors | None = None):
+        """``vectors``: word vectors for meaning (default: the ja-ginza package's, if installed)."""
         self.serial = next(_serials)  # tells engines apart in callers' cache keys (id() is reused once freed)
         self.settings = settings or Settings()
         self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
+        self._given_vectors = vectors
         self._rw = ReadWriteLock()  # searches read together; changes write alone
         self._cache_lock = threading.Lock()  # the explanation cache and the typo table, filled by searches
         self._reset()
@@ -124,6 +135,10 @@ class Engine:
         self._len_sum = 0.0
         self._typo_keys: dict[tuple[bool, int], list[str]] | None = None
         self._char_keys: dict[str, list[str]] | None = None
+        # meaning (word vectors): the vector row of each index column (-2: not looked up yet, -1: none),
+        # filled by searches, and the index columns of each vector row (rebuilt after a merge)
+        self._col_vec = np.zeros(0, np.int32)
+        self._vec_rows: tuple | None = None  # see _neighbour_table
         self._explain_cache: OrderedDict[int, Analysis] = OrderedDict()
 
     # ================================================================ build
@@ -230,6 +245,7 @@ class Engine:
                 with self._cache_lock:
                     self._typo_keys = None
                     self._char_keys = None
+                    self._vec_rows = None
 
     def remove(self, record_id: str) -> bool:
         with self._rw.write():
@@ -292,7 +308,7 @@ class Engine:
         m = self._meta
         n = len(recs)
         m.ensure(first_row + n)
-        lat, lon, country, city, owner, kind, upd, langs = [], [], [], [], [], [], [], []
+        lat, lon, country, city, owner, kind, upd, langs, trades = [], [], [], [], [], [], [], [], []
         keep = self.settings.store_records
         for i, r in enumerate(recs):
             row = first_row + i
@@ -307,6 +323,7 @@ class Engine:
             city.append(self._cities.get(_city_key(r.city, r.country)))
             owner.append(self._owners.get(r.owner))
             kind.append(KIND_CODES.get(r.kind, 0))
+            trades.append(record_trade(r.name, r.text))
             upd.append(_timestamp(r.updated_at))
             bits = 0
             for lang in r.languages:
@@ -317,7 +334,7 @@ class Engine:
         sl = slice(first_row, first_row + n)
         m.lat[sl], m.lon[sl] = lat, lon
         m.country[sl], m.city[sl], m.owner[sl], m.kind[sl] = country, city, owner, kind
-        m.updated[sl], m.langs[sl] = upd, langs
+        m.updated[sl], m.langs[sl], m.trade[sl] = upd, langs, trades
         assert len(self._ids) == first_row + n
 
     # =============================================================== search
@@ -448,9 +465,27 @@ class Engine:
                     col = idx.col(key)
                     w = idf(idx.doc_freq(col), n) * sim * s.char_neighbour_weight
                     words[col] = max(words.get(col, 0.0), w)
+        # words nobody (or one record) uses that the word vectors know (もっぷ, 学生服): the known words nearest
+        # in meaning (箒, ぶらし) count a little, in proportion to their similarity; compounds too
+        if s.meaning_neighbour_weight > 0 and self._vectors() is not None:
+            written = {t.norm: t.raw for t in a.stream if t is not None and t.content and not t.latin}
+            for term in a.terms:
+                if term.isascii() or term.startswith("#") or term in a.covered or term in place_words:
+                    continue
+                if idx.doc_freq(idx.col(term)) > s.meaning_neighbour_max_df:
+                    continue
+                # a neighbour never counts more than the word itself counts in the normaliser
+                tdf = idx.doc_freq(idx.col(term))
+                own = idf(tdf, n) * min(a.terms[term], 1.0) * (s.unknown_word_weight if tdf == 0 else 1.0)
+                for col, sim in self._meaning_neighbours(term, written.get(term, "")):
+                    w = min(idf(idx.doc_freq(col), n) * sim * s.meaning_neighbour_weight, own)
+                    words[col] = max(words.get(col, 0.0), w)
         cweights: dict[str, float] = {}
         cdenom = 0.0
         state = _QueryState(a, words, denom)
+        state.trade = trade_of(q.text)
+        if s.meaning_weight > 0 and self._avgdl <= s.meaning_max_length:
+            state.meaning = self._query_meaning(a, n)
         credit = s.concept_parent_credit
         kinds = s.concept_kind_weights
         for cid, strength in concepts.items():
@@ -477,12 +512,144 @@ class Engine:
         return state, cweights, cdenom
 
     def prepare(self) -> None:
-        """Build now the word tables a query otherwise builds when it first needs them (the typo table
-        and the character table: tens of thousands of words at scale), so that a server process can
+        """Build now the word tables a query otherwise builds when it first needs them (the typo table,
+        the character table, the word vectors' rows: tens of thousands of words at scale), so that a server process can
         load everything before its first visitor and then keep it out of the garbage collector's way."""
         self.vocabulary.keys
         self._typo_table()
         self._char_table()
+        wv = self._vectors()  # the word vectors' key table (read once per process)
+        if wv is not None:
+            with self._cache_lock:
+                have = self._vec_rows is not None
+            if not have:  # the index words' rows in it
+                table = self._neighbour_table(wv)
+                with self._cache_lock:
+                    self._vec_rows = table
+
+    # -------------------------------------------------------------- meaning
+    def _vectors(self) -> WordVectors | None:
+        s = self.settings
+        if s.meaning_neighbour_weight <= 0 and s.meaning_weight <= 0:
+            return None
+        return self._given_vectors if self._given_vectors is not None else word_vectors()
+
+    def _query_meaning(self, a: Analysis, n: int) -> np.ndarray | None:
+        """Unit vector of the query's Japanese words, each weighted by its IDF (a word no record uses
+        weighs as the rarest), or None without vectors or such words."""
+        wv = self._vectors()
+        if wv is None:
+            return None
+        idx = self.index
+        written = {t.norm: t.raw for t in a.stream if t is not None and t.content and not t.latin}
+        rows, weights = [], []
+        for term in a.terms:
+            if term.isascii() or term.startswith("#"):
+                continue
+            r = wv.row(term)
+            if r < 0 and term in written:
+                r = wv.row(written[term])
+            if r >= 0:
+                rows.append(r)
+                weights.append(idf(idx.doc_freq(idx.col(term)), n))
+        if not rows:
+            return None
+        v = np.asarray(weights, dtype=np.float32) @ wv.unit(np.asarray(rows))
+        norm = float(np.linalg.norm(v))
+        return v / norm if norm > 0 else None
+
+    def _meaning(self, state: _QueryState, cand: np.ndarray) -> np.ndarray | None:
+        """Cosine between the query's meaning vector and that of each candidate (the IDF-weighted sum of
+        the vectors of its Japanese words), in a collection of short records only (names, classes of
+        trade: ``meaning_max_length`` words on average at most); the vector of a long profile is a blur
+        of everything it says."""
+        wv = self._vectors()
+        q = state.meaning
+        if wv is None or q is None or self._avgdl > self.settings.meaning_max_length:
+            return None
+        idx = self.index
+        pos, cols = idx.entries(cand)
+        vrows = self._column_vectors(wv, cols)
+        ok = vrows >= 0
+        pos, cols, vrows = pos[ok], cols[ok], vrows[ok]
+        out = np.zeros(len(cand), dtype=np.float64)
+        if not len(vrows):
+            return out
+        n = max(idx.n_alive, 1)
+        df = idx.df[cols].astype(np.float64)
+        w = np.log(1.0 + (n - df + 0.5) / (df + 0.5))  # scoring.idf, vectorised
+        uniq, inv = np.unique(vrows, return_inverse=True)
+        units = wv.unit(uniq)
+        sums = sp.csr_matrix((w, (pos, inv)), shape=(len(cand), len(uniq))) @ units  # per candidate
+        lens = np.linalg.norm(sums, axis=1)
+        return np.where(lens > 0, (sums @ q) / np.maximum(lens, 1e-12), 0.0)
+
+    def _meaning_neighbours(self, term: str, written: str = "") -> list[tuple[int, float]]:
+        """Index columns whose words the vectors put nearest to ``term``: the best ``meaning_neighbour_max``
+        vector rows of cosine at least ``meaning_neighbour_min``, each with the index words it stands for
+        (a rare word shares the row of a frequent word near it, so its own row counts too). Kept per word
+        until the next merge (phrasing such as 御願い comes back in most queries)."""
+        wv = self._vectors()
+        if wv is None:
+            return []
+        with self._cache_lock:
+            table = self._vec_rows
+        if table is None:
+            table = self._neighbour_table(wv)
+            with self._cache_lock:
+                self._vec_rows = table
+        present, units, row_of_col, cols, seen = table
+        hit = seen.get(term)
+        if hit is not None:
+            return hit
+        r = wv.row(term)
+        if r < 0 and written:
+            r = wv.row(written)  # as written: the index drops long-vowel marks (しゃんぷ), the vectors do not
+        out: list[tuple[int, float]] = []
+        if r >= 0 and len(present):
+            s = self.settings
+            v = np.asarray(wv.vectors[r], dtype=np.float32) * wv.inv_norm[r]
+            # the rows the index uses, gathered (small collections), or all rows over the mapped pages
+            sims = units @ v if units is not None else ((wv.vectors @ v) * wv.inv_norm)[present]
+            for i in np.argsort(-sims)[: s.meaning_neighbour_max].tolist():
+                if sims[i] < s.meaning_neighbour_min:
+                    break
+                a = np.searchsorted(row_of_col, present[i], "left")
+                b = np.searchsorted(row_of_col, present[i], "right")
+                out.extend((int(c), float(sims[i])) for c in cols[a:b])
+        with self._cache_lock:
+            if len(seen) >= _NEIGHBOUR_CACHE:
+                seen.clear()
+            seen[term] = out
+        return out
+
+    def _neighbour_table(self, wv: WordVectors) -> tuple:
+        """The vector rows the index's words use (and, up to _GATHERED_ROWS of them, their unit vectors),
+        the row of each such column and the columns, by row; and an empty cache of answers."""
+        idx = self.index
+        vrows = self._column_vectors(wv, np.arange(len(idx.features), dtype=np.int32))
+        df = idx.df[: len(vrows)]
+        used = np.flatnonzero((vrows >= 0) & (df > 0))
+        by_row = used[np.argsort(vrows[used], kind="stable")].astype(np.int32)
+        present = np.unique(vrows[by_row])
+        units = wv.unit(present) if len(present) <= _GATHERED_ROWS else None
+        return present, units, vrows[by_row], by_row, {}
+
+    def _column_vectors(self, wv: WordVectors, cols: np.ndarray) -> np.ndarray:
+        """Vector rows of index columns (-1: none), looked up once per column and kept."""
+        idx = self.index
+        with self._cache_lock:
+            if len(self._col_vec) < len(idx.features):
+                grown = np.full(max(len(idx.features), 2 * len(self._col_vec), 64), -2, np.int32)
+                grown[: len(self._col_vec)] = self._col_vec
+                self._col_vec = grown
+            table = self._col_vec
+        out = table[cols]
+        todo = np.unique(cols[out == -2])
+        for c in todo.tolist():
+            f = idx.features[c]
+            table[c] = -1 if f.isascii() or f.startswith(("#", CONCEPT, "!")) else wv.row(f)
+        return table[cols] if len(todo) else out
 
     def _typo_table(self) -> dict[tuple[bool, int], list[str]]:
         """Known words by (script is ASCII, length): vocabulary keys and index words of 2+ records."""
@@ -638,6 +805,17 @@ class Engine:
             parts["exact"] = np.zeros(len(cand))
         if "exact" in parts:
             parts["exact"] = parts["exact"] * self._material_fit(a, cand)
+        # ---- meaning: in a collection of short records (names, classes of trade), records whose words
+        # mean what the query's words mean come first; it orders, the confidence (thresholds) stays literal
+        cos = self._meaning(state, cand)
+        if cos is not None:
+            mw = s.meaning_weight
+            rel = (rel + mw * np.maximum(cos, 0.0)) / (1.0 + mw)
+            parts["meaning"] = cos
+        # ---- type of business: a maker is not proposed for a wholesaler's phrase, nor the other way round
+        if state.trade != NO_TRADE and s.trade_mismatch < 1.0:
+            ct = self._meta.trade[cand]
+            rel = np.where((ct != NO_TRADE) & (ct != state.trade), rel * s.trade_mismatch, rel)
         # ---- category (only when the query names industry codes)
         qcats = [_clean_code(c) for c in q.categories if _clean_code(c)]
         if qcats and s.category_weight > 0:

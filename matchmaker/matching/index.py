@@ -159,6 +159,28 @@ class InvertedIndex:
             return self.row_cols[a:b], self.row_vals[a:b]
         return self.delta.get(row, (np.zeros(0, np.int32), np.zeros(0, np.float32)))
 
+    def entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The features of several rows at once: (position of the row in ``rows``, column) per entry."""
+        rows = np.asarray(rows, dtype=np.int64)
+        base = rows < self.base_rows
+        pos_parts: list[np.ndarray] = []
+        col_parts: list[np.ndarray] = []
+        if base.any():
+            where = np.flatnonzero(base)
+            starts = self.row_ptr[rows[where]]
+            lens = self.row_ptr[rows[where] + 1] - starts
+            first = np.repeat(np.cumsum(lens) - lens, lens)  # where each row's entries begin in the output
+            offs = np.arange(int(lens.sum()), dtype=np.int64) - first
+            pos_parts.append(np.repeat(where, lens))
+            col_parts.append(self.row_cols[np.repeat(starts, lens) + offs])
+        for i in np.flatnonzero(~base).tolist():
+            cols = self.row(int(rows[i]))[0]
+            pos_parts.append(np.full(len(cols), i, dtype=np.int64))
+            col_parts.append(cols)
+        if not pos_parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int32)
+        return np.concatenate(pos_parts), np.concatenate(col_parts).astype(np.int32, copy=False)
+
     def posting(self, col: int) -> Posting:
         """All postings of a feature (base + delta); may include dead rows (mask with ``alive``)."""
         if 0 <= col < len(self.col_ptr) - 1:

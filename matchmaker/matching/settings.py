@@ -40,6 +40,24 @@ class Settings:
     char_neighbour_weight: float = 0.5  # share of a neighbour's word weight, times its similarity; 0 = off
     char_neighbour_min: float = 0.4  # Dice similarity over the characters, 0..1
     char_neighbour_max: int = 8  # neighbours per unknown word
+    # --- meaning (meaning.py: the ja-ginza package's word vectors; without the package, none of this)
+    # Japanese words no record (or one record) uses (もっぷ): the known words nearest in meaning (箒,
+    # ぶらし) count with this share of their word weight, times the cosine, never more than the word
+    # itself counts; at least meaning_neighbour_min, the best meaning_neighbour_max vector rows (each row
+    # may stand for several index words); 0 = off
+    meaning_neighbour_weight: float = 0.5
+    meaning_neighbour_min: float = 0.4
+    meaning_neighbour_max: int = 5
+    meaning_neighbour_max_df: int = 1  # words used by at most this many records are matched so
+    # in a collection of short records (at most meaning_max_length words on average: names, classes of
+    # trade, not firm profiles, whose vectors blur everything they say), the cosine of the query's and
+    # the record's meaning vectors (IDF-weighted sums of their Japanese words' vectors) is added to the
+    # relevance with this weight; 0 = off
+    meaning_weight: float = 0.5
+    meaning_max_length: float = 12.0
+    # --- type of business (trade.py): a record naming another type than the query (a maker for a
+    # wholesaler's phrase) keeps this share of its relevance; 1 = off
+    trade_mismatch: float = 0.5
     # --- locality: "how much nearness counts" is a city policy setting
     locality_weight_local: float = 0.3  # prefer="local"
     locality_weight_any: float = 0.2  # prefer="any": domestic firms a little ahead of firms abroad

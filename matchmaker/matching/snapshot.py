@@ -37,10 +37,10 @@ from .settings import Settings
 from .shelf import read_codes, read_records, write_codes, write_records
 from .vocabulary import Vocabulary
 
-FORMAT = 2  # 2: records and industry codes on shelves instead of in the state pickle
+FORMAT = 3  # 2: records and industry codes on shelves instead of in the state pickle; 3: type of business per row
 _MAPPED = ("row_ptr", "row_cols", "row_vals", "col_ptr", "col_rows", "col_vals")  # shared, read-only
 _COPIED = ("df", "alive")
-_META = ("lat", "lon", "country", "city", "owner", "kind", "updated", "langs", "dl")
+_META = ("lat", "lon", "country", "city", "owner", "kind", "updated", "langs", "dl", "trade")
 _KEEP = 2  # snapshot folders kept (the current one and the one before, still mapped by older workers)
 
 

@@ -32,8 +32,9 @@ def test_an_unknown_word_is_matched_through_the_known_words_sharing_its_characte
     # 空箱 is in no record: 空瓶・空缶・空容器 share its 空, so that wholesaler comes first
     on = _ranked(Settings(), "空箱問屋")
     assert on[0][0] == "J1" and on[0][1] > on[1][1]
-    # without the character neighbours only 問屋 (wholesale) is understood: J1 is not singled out
-    off = _ranked(Settings(char_neighbour_weight=0.0), "空箱問屋")
+    # without the character neighbours (and meaning, where the word vectors are installed) only 問屋
+    # (wholesale) is understood: J1 is not singled out
+    off = _ranked(Settings(char_neighbour_weight=0.0, meaning_weight=0.0, meaning_neighbour_weight=0.0), "空箱問屋")
     assert not off or len({round(s, 6) for _, s in off}) == 1
 
 
