@@ -175,3 +175,11 @@ def test_two_character_words_find_the_same_firms_through_the_pairs_index(demo_fi
     plan = [row[0] for row in db.session.connection().exec_driver_sql("EXPLAIN " + str(compiled), compiled.params)]
     assert any("ix_firms_search_pairs" in line for line in plan), plan
     db.session.rollback()
+
+
+def test_facet_kind_and_value_have_statistics_together(app, backend):
+    """PostgreSQL's planner is told that a facet's value says its kind (ISO 9001 is a certification)."""
+    if backend != "postgresql":
+        return
+    names = db.session.scalars(sa.text("SELECT stxname FROM pg_statistic_ext")).all()
+    assert "st_firm_facets_kind_value" in names
