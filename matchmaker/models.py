@@ -155,7 +155,7 @@ class Firm(db.Model):
     # Set when the city listed the firm from its member list; "listed by the city" while it has no member.
     imported_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     # An organizer checked the firm (e.g. a chamber member seen in person); who and when: firm_audit.
-    verified_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    verified_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True), index=True)
     # When a member last confirmed (or saved) the profile (see last_confirmed); reminders ask after a year.
     confirmed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     confirm_reminded_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
@@ -180,6 +180,8 @@ class Firm(db.Model):
         # LIKE '%...%', kept so that every database has the same schema)
         sa.Index("ix_firms_search_text_trgm", "search_text", postgresql_using="gin",
                  postgresql_ops={"search_text": "gin_trgm_ops"}),
+        # the directory's city filter also finds a ward by part of its name (ILIKE '%中区%')
+        sa.Index("ix_firms_city_trgm", "city", postgresql_using="gin", postgresql_ops={"city": "gin_trgm_ops"}),
         # trigrams cannot serve a two-character word (溶接, 板金, 研磨: most Japanese work words): on
         # PostgreSQL a GIN index of the text's character pairs does (search/text.py)
         sa.Index("ix_firms_search_pairs", sa.text("mm_pairs(search_pairs)"),
