@@ -41,6 +41,13 @@ DEMO_PASSWORD = "matchmaker-demo-2026"
 PAGES = {
     "home": "/",
     "directory": "/firms/?q=めっき&area=local&language=ja",
+    # other filter combinations: a two-character word with an area, a common certification with a language,
+    # an industry abroad, a city with a common word, verified firms only
+    "directory_weld": "/firms/?q=溶接 研磨&area=domestic",
+    "directory_cert": "/firms/?certification=ISO9001&language=en",
+    "directory_abroad": "/firms/?industry=24&area=overseas",
+    "directory_city": "/firms/?city=横浜市&q=加工",
+    "directory_verified": "/firms/?verified=1&area=local",
     "dashboard": "/firms/mine",
     "search": "/search/suppliers?q=アルミ 切削 試作",
     "need": "/needs/{need}",

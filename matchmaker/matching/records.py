@@ -148,3 +148,16 @@ class Match:
             out["confidence"] = round(self.confidence, 4)
             out["reasons"] = [r.to_dict() for r in self.reasons]
         return out
+
+
+def match_to_json(m: Match) -> dict[str, Any]:
+    """A match without its record as plain JSON values, for a cache shared between processes."""
+    return {"id": m.id, "score": m.score, "confidence": m.confidence, "strength": m.strength,
+            "reasons": [{"kind": r.kind, "data": r.data, "weight": r.weight} for r in m.reasons]}
+
+
+def match_from_json(d: dict[str, Any]) -> Match:
+    return Match(id=str(d["id"]), score=float(d["score"]), confidence=float(d.get("confidence", 0.0)),
+                 strength=str(d.get("strength", "")),
+                 reasons=[Reason(kind=str(r["kind"]), data=dict(r.get("data") or {}), weight=float(r.get("weight", 0.0)))
+                          for r in d.get("reasons", [])])

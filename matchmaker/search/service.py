@@ -18,6 +18,7 @@ from ..extensions import db
 from ..wording import reason_texts
 from ..matching import Query
 from ..models import Firm, Need, Offering
+from ..matching.records import match_from_json, match_to_json
 from .cache import BoundedCache
 from .index import get_index
 from .records import firm_query, need_query, offering_query, scoped
@@ -145,7 +146,8 @@ def needs_for_firm(firm: Firm, top: int = 10) -> list[Hit]:
     key = (str(db.engine.url), firm.id, top, index.last_change, index.supply.serial)
     found = _answerable_cache.get_or_make(key, lambda: [
         (h.need.id, h.score, dataclasses.replace(m, record=None), h.strength)
-        for h, m in _answerable(firm, firm_query(firm), index.owned_by(firm.id), top)])
+        for h, m in _answerable(firm, firm_query(firm), index.owned_by(firm.id), top)],
+        shared_key=(firm.id, top, index.last_change))
     needs = {n.id: n for n in db.session.scalars(sa.select(Need).where(Need.id.in_([f[0] for f in found]))
                                                  .options(so.selectinload(Need.firm)))} if found else {}
     return [Hit(firm=needs[nid].firm, score=score, reasons=_reasons(m), need=needs[nid], strength=strength)
@@ -154,9 +156,19 @@ def needs_for_firm(firm: Firm, top: int = 10) -> list[Hit]:
 
 # How many candidate needs are checked in the need's own direction (see _answerable).
 ANSWERABLE_POOL = 40
-_answerable_cache: BoundedCache[list] = BoundedCache(2048)  # firms' lists (a few needs' ids, scores, reasons)
+def _encode_answerable(found: list) -> list:
+    return [[nid, score, match_to_json(m), strength] for nid, score, m, strength in found]
+
+
+def _decode_answerable(rows: list) -> list:
+    return [(int(nid), float(score), match_from_json(m), str(strength)) for nid, score, m, strength in rows]
+
+
+# firms' lists (a few needs' ids, scores, reasons)
+_answerable_cache: BoundedCache[list] = BoundedCache(2048, "answerable", _encode_answerable, _decode_answerable)
 # Each candidate need's best suppliers (ids and scores, no reasons), shared by every firm it is a candidate of
-_need_top_cache: BoundedCache[tuple] = BoundedCache(8192)
+_need_top_cache: BoundedCache[tuple] = BoundedCache(
+    8192, "need-top", lambda top: [list(t) for t in top], lambda rows: tuple((str(i), float(s)) for i, s in rows))
 
 
 def _answerable(firm: Firm, query: Query, own_ids: set[str], top: int) -> list[tuple[Hit, object]]:
@@ -195,7 +207,8 @@ def _need_top(need: Need, index) -> tuple[tuple[str, float], ...]:
     firms with the same candidate need (a city's similar shops) share the search."""
     key = (str(db.engine.url), need.id, index.last_change, index.supply.serial)
     return _need_top_cache.get_or_make(key, lambda: tuple(
-        (m.id, m.score) for m in index.supply.search(need_query(need), top=50, explain=False)))
+        (m.id, m.score) for m in index.supply.search(need_query(need), top=50, explain=False)),
+        shared_key=(need.id, index.last_change))
 
 
 def _scope_allows(need: Need, supplier: Firm) -> bool:

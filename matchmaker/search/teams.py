@@ -142,7 +142,9 @@ PARTNER_POOL = 6
 
 
 # firms' lists kept per process (a few ids and part names each)
-_partner_cache: BoundedCache[list[tuple[int, list[str], list[tuple[int, list[str]]]]]] = BoundedCache(2048)
+_partner_cache: BoundedCache[list[tuple[int, list[str], list[tuple[int, list[str]]]]]] = BoundedCache(
+    2048, "partner-needs", lambda found: found,
+    lambda rows: [(int(n), list(mine), [(int(f), list(parts)) for f, parts in partners]) for n, mine, partners in rows])
 
 
 def partner_needs_for_firm(firm: Firm, top: int = 3, pool: int = PARTNER_POOL) -> list[PartnerNeed]:
@@ -152,7 +154,8 @@ def partner_needs_for_firm(firm: Firm, top: int = 3, pool: int = PARTNER_POOL) -
     dashboard's most costly list), as the needs a firm can answer alone are (search/service.py)."""
     index = get_index()
     key = (str(db.engine.url), firm.id, top, pool, index.last_change, index.supply.serial)
-    found = _partner_cache.get_or_make(key, lambda: _partner_needs(firm, index, top, pool))
+    found = _partner_cache.get_or_make(key, lambda: _partner_needs(firm, index, top, pool),
+                                       shared_key=(firm.id, top, pool, index.last_change))
     if not found:
         return []
     needs = {n.id: n for n in db.session.scalars(sa.select(Need).where(Need.id.in_([f[0] for f in found]))
