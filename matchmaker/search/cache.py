@@ -45,10 +45,11 @@ class BoundedCache(Generic[V]):
             if found is not None:
                 self._entries.move_to_end(key)
                 return found
-        value = self._shared_get(shared_key)
+        redis_key = self._redis_key(shared_key)  # one look at the database's identity per miss
+        value = self._shared_get(redis_key)
         if value is None:
             value = make()
-            self._shared_set(shared_key, value)
+            self._shared_set(redis_key, value)
         with self._lock:
             self._entries[key] = value
             while len(self._entries) > self.size:
@@ -72,8 +73,7 @@ class BoundedCache(Generic[V]):
         digest = hashlib.sha256(repr((database, shared_key)).encode()).hexdigest()[:32]
         return f"matchmaker:answers:{self.name}:{digest}"
 
-    def _shared_get(self, shared_key: tuple | None) -> V | None:
-        key = self._redis_key(shared_key)
+    def _shared_get(self, key: str | None) -> V | None:
         client = _client() if key else None
         if client is None:
             return None
@@ -84,8 +84,7 @@ class BoundedCache(Generic[V]):
             log.warning("shared answer cache: %s", e)
             return None
 
-    def _shared_set(self, shared_key: tuple | None, value: V) -> None:
-        key = self._redis_key(shared_key)
+    def _shared_set(self, key: str | None, value: V) -> None:
         client = _client() if key else None
         if client is None:
             return
