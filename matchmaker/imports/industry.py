@@ -3,8 +3,11 @@
 Reads the matching engine (its vocabulary and analyser) without changing it: the words' concepts,
 and their broader concepts, that name a JSIC division or group; otherwise the JSIC entry whose name
 holds the words (or one of the concepts' names), at the most general level that does, when that is a
-division (製造業: E); otherwise the detail entry the engine rates strong for the words, ranked over the
-JSIC names (金属プレス: 2452, 空箱問屋: 5361), and only then that entry.
+division (製造業: E); otherwise the detail entry the engine rates strong or good for the words, ranked
+over the JSIC names, which the engine reads with the classification's descriptions (金属プレス: 2452,
+空箱問屋: 5361, キャベツ: 0113), and only then that entry. Rated so, the first entry is the right one more
+often than the entry named after a concept (measured on 600 phrases of jsic-dev: the right detail code
+for 102 instead of 43, a wrong one for 251 instead of 244).
 """
 from __future__ import annotations
 
@@ -53,7 +56,8 @@ def _jsic_variant(concept) -> str | None:
 
 @lru_cache(maxsize=1)
 def _detail_engine():
-    """An engine over the JSIC detail entries, their Japanese and English names (built once per process)."""
+    """An engine over the JSIC detail entries, their Japanese and English names (and, through the engine,
+    their descriptions; built once per process)."""
     from ..matching import Engine, Record
 
     engine = Engine()
@@ -91,9 +95,9 @@ def suggest_industry(words: str) -> str | None:
     named = _by_concept_names(concepts, vocab) or _by_name(words)
     if named and reference.industry(named).level == "major":
         return named  # 製造業, 建設業: the division the words name, rather than a guess inside it
-    # the detail entry the engine rates strong for the whole words, rather than an entry named after one of
-    # their concepts (金属プレス: 金属プレス製品製造業, not 53 named after 金属)
-    return _by_ranking(words, ("strong",)) or named
+    # the detail entry the engine rates strong or good for the whole words, rather than an entry named after one
+    # of their concepts (金属プレス: 金属プレス製品製造業, not 53 named after 金属)
+    return _by_ranking(words, ("strong", "good")) or named
 
 
 def _by_concept_names(concepts: list[str], vocab) -> str | None:

@@ -68,6 +68,8 @@ class Analysis:
     unknown: list[tuple[str, str]] = field(default_factory=list)  # content tokens (norm, surface) for typos
     covered: dict[str, tuple[str, ...]] = field(default_factory=dict)  # word term -> concepts it stands for
     stream: list[Token | None] = field(default_factory=list)
+    # words of the record's background (classification.py), already weighted; not in its length
+    background_terms: dict[str, float] = field(default_factory=dict)
 
     @property
     def length(self) -> float:
@@ -494,6 +496,18 @@ def _done_to(stream: list[Token | None], b: int, work_starts: set[int]) -> bool:
     return any(s > j for s in work_starts)
 
 
+def weighted_segments(text: str, name: str, role: str, background: str,
+                      weight: float) -> Iterable[tuple[str, float, float, bool]]:
+    """A record's segments with how they count (as :func:`segments`), the share their words count with
+    and whether they are the record's own: 1 for its own name and text, ``weight`` for its background.
+    The one reading of a record's parts for both ways it is read (analyse() and the encoder)."""
+    for seg, how in segments(text, name, role):
+        yield seg, how, 1.0, True
+    if background and weight > 0:
+        for seg, how in segments(background, "", role):
+            yield seg, how, weight, False
+
+
 def term_length(terms: dict[str, float]) -> float:
     """A text's length for BM25: its word counts, code n-grams ("#...") left out."""
     return float(sum(v for k, v in terms.items() if not k.startswith("#")))
@@ -507,22 +521,24 @@ def capped_evidence(total: float, strongest: float) -> float:
 
 
 def analyse(text: str, vocabulary: "Vocabulary | None" = None, name: str = "", keep_stream: bool = True,
-            role: str = "") -> Analysis:
+            role: str = "", background: str = "", background_weight: float = 0.0) -> Analysis:
     """Analyse a record or query text (and optional firm name) into terms and concepts; ``role`` as in
-    :func:`segments`."""
+    :func:`segments`. A record's ``background`` (classification.py) adds its words to ``background_terms``
+    and its concepts' evidence, each at ``background_weight``."""
     a = Analysis()
     terms = a.terms
     evidence = a.evidence
     strongest: dict[str, float] = {}
     stream: list[Token | None] = []
-    for seg, how in segments(text, name, role):
+    for seg, how, w, own in weighted_segments(text, name, role, background, background_weight):
         sg = _segment(seg, vocabulary)
         if how >= DOES:  # what a firm only arranges adds no shared words
+            into = terms if own else a.background_terms
             for k, v in sg.terms.items():
-                terms[k] = terms.get(k, 0.0) + v
+                into[k] = into.get(k, 0.0) + v * w
         for c, v in sg.evidence.items():
-            evidence[c] = evidence.get(c, 0.0) + v * how
-            strongest[c] = max(strongest.get(c, 0.0), v * how)
+            evidence[c] = evidence.get(c, 0.0) + v * how * w
+            strongest[c] = max(strongest.get(c, 0.0), v * how * w)
         for cid, surf in sg.concepts.items():
             a.concepts.setdefault(cid, surf)
         if keep_stream:  # queries: the words each concept stands for, and the token stream

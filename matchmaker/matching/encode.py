@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 
 import numpy as np
 
-from .analyze import analyse, analyse_segment, capped_evidence, segments, term_length
+from .analyze import analyse, analyse_segment, capped_evidence, term_length, weighted_segments
+from .classification import background
 from .intent import DOES
 from .normalize import cert_key
 
@@ -68,8 +69,9 @@ class ChunkEncoder:
     Feature ids are numbered in order of first use; each chunk reports the names it added, so
     the receiver maps ids to its own columns with one lookup table per encoder."""
 
-    def __init__(self, vocabulary: "Vocabulary", cache_size: int = 300_000) -> None:
+    def __init__(self, vocabulary: "Vocabulary", cache_size: int = 300_000, background_weight: float = 0.0) -> None:
         self.vocabulary = vocabulary
+        self.background_weight = background_weight
         self.names: list[str] = []
         self._ids: dict[str, int] = {}
         self._sent = 0
@@ -113,14 +115,18 @@ class ChunkEncoder:
             dl = 0.0
             evidence: dict[int, float] = {}
             strongest: dict[int, float] = {}
-            for seg, how in segments(r.text, r.name, r.role):
+            for seg, how, w, own in weighted_segments(r.text, r.name, r.role, background(r.name),
+                                                      self.background_weight):
                 s_ids, s_vals, s_concepts, s_dl = self._segment(seg, how)
                 ids.extend(s_ids)
-                vals.extend(s_vals)
-                dl += s_dl
+                if own:
+                    vals.extend(s_vals)
+                    dl += s_dl
+                else:  # the record's background: weighted, and not in its length
+                    vals.extend(v * w for v in s_vals)
                 for i, v in s_concepts:
-                    evidence[i] = evidence.get(i, 0.0) + v
-                    strongest[i] = max(strongest.get(i, 0.0), v)
+                    evidence[i] = evidence.get(i, 0.0) + v * w
+                    strongest[i] = max(strongest.get(i, 0.0), v * w)
             for i, v in evidence.items():
                 ids.append(i)
                 vals.append(capped_evidence(v, strongest[i]))

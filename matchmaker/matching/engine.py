@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from . import geo
 from .analyze import MAX_TEXT_CHARS, Analysis, analyse, term_length
+from .classification import background
 from .encode import CERT, CONCEPT, Chunk, ChunkEncoder, feature_value, is_binary, tag_and_certificate_features
 from .index import BulkWriter, InvertedIndex
 from .locks import ReadWriteLock
@@ -149,8 +150,10 @@ class Engine:
     def count(self) -> int:
         return self.index.n_alive
 
-    def analyse_record(self, r: Record) -> Analysis:
-        return analyse(r.text, self.vocabulary, name=r.name, role=r.role)
+    def analyse_record(self, r: Record, keep_stream: bool = True) -> Analysis:
+        """A record read as the index reads it: its name and text, and its background (classification.py)."""
+        return analyse(r.text, self.vocabulary, name=r.name, keep_stream=keep_stream, role=r.role,
+                       background=background(r.name), background_weight=self.settings.background_weight)
 
     def build(self, records: Iterable[Record], workers: int = 1, pause_gc: bool = False) -> None:
         """Replace the whole index by these records (a later duplicate of an id wins).
@@ -214,13 +217,16 @@ class Engine:
                 _WORKER_RECORDS.clear()
                 _WORKER_ENGINE = None
             return
-        encoder = ChunkEncoder(self.vocabulary)
+        encoder = ChunkEncoder(self.vocabulary, background_weight=self.settings.background_weight)
         for a, b in spans:
             yield 0, encoder.encode(recs[a:b])
 
     def _record_features(self, r: Record) -> tuple[dict[str, float], float]:
-        a = analyse(r.text, self.vocabulary, name=r.name, keep_stream=False, role=r.role)
-        return self._raw_features(r, a.terms, a.evidence), _doc_len(a.terms)
+        a = self.analyse_record(r, keep_stream=False)
+        terms = dict(a.terms)
+        for k, v in a.background_terms.items():
+            terms[k] = terms.get(k, 0.0) + v
+        return self._raw_features(r, terms, a.evidence), _doc_len(a.terms)
 
     def upsert(self, record: Record) -> None:
         """Add or replace one record without rebuilding the index."""
@@ -1175,7 +1181,8 @@ def _encode_span(span: tuple[int, int]) -> tuple[int, Chunk]:
     assert _WORKER_ENGINE is not None
     pid = os.getpid()
     if not _WORKER_ENCODER or _WORKER_ENCODER[0][0] != pid:
-        _WORKER_ENCODER[:] = [(pid, ChunkEncoder(_WORKER_ENGINE.vocabulary))]
+        _WORKER_ENCODER[:] = [(pid, ChunkEncoder(_WORKER_ENGINE.vocabulary,
+                                                 background_weight=_WORKER_ENGINE.settings.background_weight))]
     return pid, _WORKER_ENCODER[0][1].encode(_WORKER_RECORDS[0][span[0] : span[1]])
 
 

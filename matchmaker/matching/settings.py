@@ -58,6 +58,10 @@ class Settings:
     # --- type of business (trade.py): a record naming another type than the query (a maker for a
     # wholesaler's phrase) keeps this share of its relevance; 1 = off
     trade_mismatch: float = 0.5
+    # --- a record named as a class of the industrial classification (classification.py) is read with
+    # the classification's description of the class: its words count with this share of the record's
+    # own, and not in its length; 0 = off
+    background_weight: float = 0.5
     # --- locality: "how much nearness counts" is a city policy setting
     locality_weight_local: float = 0.3  # prefer="local"
     locality_weight_any: float = 0.2  # prefer="any": domestic firms a little ahead of firms abroad

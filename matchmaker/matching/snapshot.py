@@ -37,7 +37,8 @@ from .settings import Settings
 from .shelf import read_codes, read_records, write_codes, write_records
 from .vocabulary import Vocabulary
 
-FORMAT = 3  # 2: records and industry codes on shelves instead of in the state pickle; 3: type of business per row
+FORMAT = 4  # 2: records and industry codes on shelves instead of in the state pickle; 3: type of business per row;
+# 4: classes of the industrial classification read with their description (classification.py)
 _MAPPED = ("row_ptr", "row_cols", "row_vals", "col_ptr", "col_rows", "col_vals")  # shared, read-only
 _COPIED = ("df", "alive")
 _META = ("lat", "lon", "country", "city", "owner", "kind", "updated", "langs", "dl", "trade")

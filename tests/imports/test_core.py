@@ -126,7 +126,9 @@ def test_industry_words_are_placed_by_the_engine_when_it_rates_a_detail_entry_st
 
     # the whole words, not an entry named after one of their concepts (金属 -> 53, 問屋 -> a wholesaler of thread)
     assert suggest_industry("金属プレス") == "2452"  # 金属プレス製品製造業
-    assert suggest_industry("空箱問屋") == "5361"  # 空瓶・空缶等空容器卸売業: 空箱 shares its 空
+    assert suggest_industry("空箱問屋") == "5361"  # 空瓶・空缶等空容器卸売業: its description names 空箱
+    # words only the classification's description of a class uses (野菜作農業: 「はくさい、キャベツ、ねぎ等」)
+    assert suggest_industry("キャベツ") == "0113"
     # a division the words name stays (モップ is no word of the classification: no guess inside it)
     assert suggest_industry("モップ製造業") == "E"
 

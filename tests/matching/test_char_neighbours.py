@@ -2,6 +2,8 @@
 from matchmaker.matching import Engine, Query, Record, Settings
 from matchmaker.matching.engine import _char_matchable, _char_units
 
+# These records are classes of the industrial classification: what is tested here is the characters, so
+# the classification's descriptions (classification.py) are left out throughout.
 RECORDS = [
     Record("J1", name="空瓶・空缶等空容器卸売業", text="Empty bottles and cans wholesale"),
     Record("J2", name="金物卸売業", text="Hardware wholesale"),
@@ -30,23 +32,23 @@ def test_only_kanji_words_and_long_kana_words_are_matched_by_their_characters():
 
 def test_an_unknown_word_is_matched_through_the_known_words_sharing_its_characters():
     # 空箱 is in no record: 空瓶・空缶・空容器 share its 空, so that wholesaler comes first
-    on = _ranked(Settings(), "空箱問屋")
+    on = _ranked(Settings(background_weight=0.0), "空箱問屋")
     assert on[0][0] == "J1" and on[0][1] > on[1][1]
     # without the character neighbours (and meaning, where the word vectors are installed) only 問屋
     # (wholesale) is understood: J1 is not singled out
-    off = _ranked(Settings(char_neighbour_weight=0.0, meaning_weight=0.0, meaning_neighbour_weight=0.0), "空箱問屋")
+    off = _ranked(Settings(background_weight=0.0, char_neighbour_weight=0.0, meaning_weight=0.0, meaning_neighbour_weight=0.0), "空箱問屋")
     assert not off or len({round(s, 6) for _, s in off}) == 1
 
 
 def test_known_words_and_latin_words_are_left_alone():
     # a word the index knows is matched as it is, not through its characters
-    assert _ranked(Settings(), "食肉卸売業")[0][0] == "J3"
+    assert _ranked(Settings(background_weight=0.0), "食肉卸売業")[0][0] == "J3"
     # Latin words are never split into characters (typos have their own lookup)
-    assert _ranked(Settings(), "xyzzy") == []
+    assert _ranked(Settings(background_weight=0.0), "xyzzy") == []
 
 
 def test_new_words_become_neighbours_once_the_delta_is_merged():
-    engine = Engine(Settings(merge_every=1))
+    engine = Engine(Settings(background_weight=0.0, merge_every=1))
     engine.build(RECORDS)
     assert engine.search(Query(text="空箱問屋"))[0].id == "J1"
     engine.upsert(Record("J4", name="段ボール箱卸売業"))
@@ -54,9 +56,9 @@ def test_new_words_become_neighbours_once_the_delta_is_merged():
 
 
 def test_prepare_builds_the_word_tables_before_the_first_query_and_answers_the_same():
-    lazy = Engine(Settings())
+    lazy = Engine(Settings(background_weight=0.0))
     lazy.build(RECORDS)
-    ready = Engine(Settings())
+    ready = Engine(Settings(background_weight=0.0))
     ready.build(RECORDS)
     assert ready._typo_keys is None and ready._char_keys is None
     ready.prepare()

@@ -19,6 +19,8 @@ TRICKY = [
     Record("T4", text="PS-LX350H / LDF6920WH model numbers, Ti-6Al-4V 3.5 mm"),
     Record("T5", text="無電解ニッケルめっき" * 50 + "。" + "x" * 300),
     Record("T6", text="ステンレス、ステンレス、ステンレス、アルミの板金と射出成型", certifications=["ISO13485"]),
+    # a class of the industrial classification: read with its description (classification.py)
+    Record("T7", name="野菜作農業（きのこ類の栽培を含む）", text="Vegetable farming, including mushrooms, 野菜"),
 ]
 
 
@@ -41,7 +43,7 @@ def rows_of(encoder: ChunkEncoder, recs: list[Record], chunk: int) -> list[tuple
 def test_encoder_rows_equal_the_record_path(vocab, records, chunk):
     engine = Engine(vocabulary=vocab)
     recs = records + TRICKY
-    got = rows_of(ChunkEncoder(vocab), recs, chunk)
+    got = rows_of(ChunkEncoder(vocab, background_weight=engine.settings.background_weight), recs, chunk)
     for r, (row, dl) in zip(recs, got):
         raw, want_dl = engine._record_features(r)
         assert row == {k: float(np.float32(v)) for k, v in raw.items()}, r.id

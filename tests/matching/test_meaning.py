@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from matchmaker.matching import Engine, Query, Record, Settings
+
 from matchmaker.matching.meaning import WordVectors, ginza_folder, murmurhash64a, word_vectors
 from matchmaker.matching.trade import BUILDING, MAKING, NONE, RETAIL, WHOLESALE, record_trade, trade_of
 
@@ -23,6 +24,8 @@ def _vectors() -> WordVectors:
     return WordVectors(ROWS, keys[order], rows[order])
 
 
+# These records are classes of the industrial classification: what is tested here is the word vectors,
+# so the classification's descriptions (classification.py) are left out throughout.
 RECORDS = [
     Record("broom", name="箒・ブラシ製造業", text="Brooms and brushes"),
     Record("fruitwine", name="果実酒製造業", text="Fruit wine"),
@@ -31,12 +34,12 @@ RECORDS = [
 ]
 
 
-NEIGHBOURS_ONLY = Settings(meaning_weight=0.0)  # the meaning of whole names off (a collection of names)
-OFF = Settings(meaning_weight=0.0, meaning_neighbour_weight=0.0)
+NEIGHBOURS_ONLY = Settings(background_weight=0.0, meaning_weight=0.0)  # the meaning of whole names off (a collection of names)
+OFF = Settings(background_weight=0.0, meaning_weight=0.0, meaning_neighbour_weight=0.0)
 
 
 def _ranked(text: str, settings: Settings | None = None) -> list[str]:
-    engine = Engine(settings or Settings(), vectors=_vectors())
+    engine = Engine(settings or Settings(background_weight=0.0), vectors=_vectors())
     engine.build(RECORDS)
     return [m.id for m in engine.search(Query(text=text), explain=False)]
 
@@ -98,7 +101,7 @@ def test_a_maker_is_not_proposed_before_a_wholesaler_for_a_wholesalers_phrase():
     assert _ranked("モップ卸売業")[0] == "broom-ws"
     assert _ranked("モップ製造業").index("broom") < _ranked("モップ製造業").index("broom-ws")
     # the type of business off: the maker and the wholesaler are alike, the maker's shorter name wins
-    both = _ranked("箒問屋", Settings(trade_mismatch=1.0))
+    both = _ranked("箒問屋", Settings(background_weight=0.0, trade_mismatch=1.0))
     assert set(both[:2]) == {"broom", "broom-ws"}
     assert _ranked("箒問屋")[0] == "broom-ws"
 
@@ -124,7 +127,7 @@ def test_without_vectors_the_engine_ranks_on_words_alone(monkeypatch):
     import matchmaker.matching.engine as engine_module
 
     monkeypatch.setattr(engine_module, "word_vectors", lambda: None)
-    engine = Engine(Settings())
+    engine = Engine(Settings(background_weight=0.0))
     engine.build(RECORDS)
     ranked = [m.id for m in engine.search(Query(text="箒製造業"), explain=False)]
     assert ranked[0] == "broom"
@@ -146,16 +149,16 @@ def _scores(records: list[Record], text: str, settings: Settings) -> dict[str, f
 
 def test_in_a_collection_of_names_the_record_nearest_in_meaning_comes_first():
     # neighbours off: only the meaning of the whole name tells the fruit-wine maker from the sake brewer
-    no_neighbours = Settings(meaning_neighbour_weight=0.0)
+    no_neighbours = Settings(background_weight=0.0, meaning_neighbour_weight=0.0)
     on = _scores(RECORDS, "林檎酒製造業", no_neighbours)
     assert on["fruitwine"] > on["sake"]
-    off = _scores(RECORDS, "林檎酒製造業", Settings(meaning_neighbour_weight=0.0, meaning_weight=0.0))
+    off = _scores(RECORDS, "林檎酒製造業", Settings(background_weight=0.0, meaning_neighbour_weight=0.0, meaning_weight=0.0))
     assert off["fruitwine"] <= off["sake"]
 
 
 def test_long_profiles_are_not_compared_by_the_meaning_of_everything_they_say():
     filler = "。".join(["小ロット対応", "短納期", "試作から量産まで", "品質管理体制", "図面支給"] * 3)
     long = [Record(r.id, name=r.name, text=f"{r.text}。{filler}") for r in RECORDS]
-    no_neighbours = Settings(meaning_neighbour_weight=0.0)
+    no_neighbours = Settings(background_weight=0.0, meaning_neighbour_weight=0.0)
     assert _scores(long, "林檎酒製造業", no_neighbours) == _scores(
-        long, "林檎酒製造業", Settings(meaning_neighbour_weight=0.0, meaning_weight=0.0))
+        long, "林檎酒製造業", Settings(background_weight=0.0, meaning_neighbour_weight=0.0, meaning_weight=0.0))
