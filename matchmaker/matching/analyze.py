@@ -439,7 +439,8 @@ def analyse_segment(seg: str, vocabulary: "Vocabulary | None") -> _Segment:
             for t in stream[a:b]:
                 if t is not None and t.content:
                     covered[t.norm] = covered.get(t.norm, ()) + cids
-            how = MENTIONS if _only_context(stream, a, b, work_starts | spaced) or _done_to(stream, b, task_starts) else DOES
+            how = (MENTIONS if _only_context(stream, a, b, work_starts | spaced) or _done_to(stream, b, task_starts)
+                   or _plant_of(stream, b) else DOES)
             for cid in cids:
                 for c in (cid, *vocabulary.ancestors(cid)):
                     if evidence.get(c, 0.0) < how:
@@ -494,6 +495,33 @@ def _done_to(stream: list[Token | None], b: int, work_starts: set[int]) -> bool:
     if nxt is None or not nxt.noun or nxt.surf in _WHEN:
         return False
     return any(s > j for s in work_starts)
+
+
+_SITES = frozenset({"工場", "ぷらんと", "工場内"})
+# what a builder or a maintenance firm works on in someone's plant
+_FACILITIES = frozenset("""設備 装置 配管 排水 給排水 排気 換気 空調 建屋 電気 床 屋根 照明 防水 塗床 消火
+    ぼいら こんぷれっさ くりーんるーむ 保守 点検 改修 修理 更新 工事 設計 施工 解体""".split())
+
+
+def _plant_of(stream: list[Token | None], b: int) -> bool:
+    """The work names the kind of plant whose equipment is worked on, not work of the writer:
+    めっき工場の排水処理設備, めっき・食品工場の配管工事 (a list dot reads as a space: the coordinated nouns
+    share the plant). The plant, の, then facilities or building work within the next few words."""
+    j = b
+    if not (b > 0 and (t := stream[b - 1]) is not None and t.surf in _SITES):  # unless the match ends so: 食品工場
+        while j < len(stream) and j < b + 4 and (t := stream[j]) is not None and t.noun and t.surf not in _SITES:
+            j += 1  # coordinated or compounded nouns before the plant (食品)
+        if j >= len(stream) or (t := stream[j]) is None or t.surf not in _SITES:
+            return False
+        j += 1
+    if j >= len(stream) or (t := stream[j]) is None or t.surf != "の":
+        return False
+    for t in stream[j + 1 : j + 7]:
+        if t is None or not (t.noun or t.content):
+            return False
+        if t.surf in _FACILITIES or t.norm in _FACILITIES:
+            return True
+    return False
 
 
 def weighted_segments(text: str, name: str, role: str, background: str,

@@ -334,3 +334,23 @@ def test_a_built_index_and_one_updated_record_by_record_read_concepts_alike(reco
         assert concepts(built, r.id) == concepts(one_by_one, r.id), r.id
     plating = concepts(built, "L1").get(CONCEPT + "process.plating")
     assert plating is not None and plating < concepts(built, "P1")[CONCEPT + "process.plating"]
+
+
+def test_the_kind_of_plant_a_contractor_works_in_is_not_its_work():
+    """「めっき・食品工場の排水処理設備の更新」: the contractor renews the effluent plant of plating and food
+    plants; it neither plates nor makes food. A plater's own plant stays its work."""
+    contractor = Record("C", name="六会設備工業", text="工場の設備工事。めっき・食品工場の排水処理設備の更新、保守点検。")
+    hvac = Record("H", name="湘南空調", text="食品工場の空調工事。")
+    plater = Record("P", name="寒川表面処理", text="当社めっき工場で亜鉛めっき、クロメート処理。")
+    plant = Record("N", name="藤沢化成", text="無電解ニッケルめっき工場の新設に伴い、量産も対応。")
+    foods = Record("F", name="湘南食品", text="総菜の製造。食品工場の衛生管理を徹底。")
+    e = Engine()
+    e.build([contractor, hvac, plater, plant, foods])
+    hits = e.search(Query(text="めっき"))
+    order = [h.id for h in hits]
+    assert order.index("P") < order.index("C") and order.index("N") < order.index("C"), order
+    assert next(h for h in hits if h.id == "C").strength == "partial"
+    food = [h.id for h in e.search(Query(text="食品製造"))]
+    assert food[0] == "F" and ("H" not in food or food.index("H") > food.index("F")), food
+    # the equipment work itself is what the contractor is found for
+    assert e.search(Query(text="排水処理設備の更新"))[0].id == "C"

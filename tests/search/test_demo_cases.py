@@ -73,6 +73,15 @@ def test_a_lab_that_analyses_plated_parts_is_no_plater(demo):
     assert rank_of(hits, "寒川表面処理") < rank_of(hits, "環境分析")
 
 
+def test_a_contractor_renewing_plating_plants_effluent_equipment_is_no_plater(demo):
+    """六会設備工業: 「めっき・食品工場の排水処理設備の更新」 is equipment work in other firms' plants."""
+    hits = search("めっき")
+    contractor = [h for h in hits if "六会設備" in h.firm.name]
+    assert all(h.strength == "partial" for h in contractor), [(h.firm.name, h.strength) for h in contractor]
+    assert rank_of(hits, "Sriracha Surface") < rank_of(hits, "六会設備")  # a plater abroad before it
+    assert "六会設備" in search("排水処理")[0].firm.name  # what it is found for
+
+
 @pytest.mark.parametrize("text", ["メッキ", "鍍金"])
 def test_plating_written_any_way_finds_the_same_shops(demo, text):
     assert names(search(text))[:2] == names(search("めっき"))[:2]
