@@ -115,8 +115,8 @@ class ChunkEncoder:
             dl = 0.0
             evidence: dict[int, float] = {}
             strongest: dict[int, float] = {}
-            for seg, how, w, own in weighted_segments(r.text, r.name, r.role, background(r.name),
-                                                      self.background_weight):
+            bg = background(r.name) if self.background_weight > 0 else ""
+            for seg, how, w, own in weighted_segments(r.text, r.name, r.role, bg, self.background_weight):
                 s_ids, s_vals, s_concepts, s_dl = self._segment(seg, how)
                 ids.extend(s_ids)
                 if own:

@@ -153,7 +153,8 @@ class Engine:
     def analyse_record(self, r: Record, keep_stream: bool = True) -> Analysis:
         """A record read as the index reads it: its name and text, and its background (classification.py)."""
         return analyse(r.text, self.vocabulary, name=r.name, keep_stream=keep_stream, role=r.role,
-                       background=background(r.name), background_weight=self.settings.background_weight)
+                       background=background(r.name) if self.settings.background_weight > 0 else "",
+                       background_weight=self.settings.background_weight)
 
     def build(self, records: Iterable[Record], workers: int = 1, pause_gc: bool = False) -> None:
         """Replace the whole index by these records (a later duplicate of an id wins).
