@@ -3,15 +3,18 @@
 A record named exactly as a detail class of the Japan Standard Industrial Classification (the
 classes the member-list import suggests codes from, or a profile whose name is its class:
 ``水産練製品製造業``, ``Fish paste products``) is read with the classification's description of
-that class as its *background*: ``主として魚肉を原料として…を製造する事業所をいう`` gives the class the
-words a firm uses about its trade (かまぼこ, 魚肉) that the short name leaves out. The engine counts
+that class as its *background*: ``主としてかまぼこ、焼ちくわ、揚げかまぼこなどの水産練製品…を製造する
+事業所をいう`` gives the class the words a firm uses about its trade that the short name leaves out. The engine counts
 background words at ``Settings.background_weight`` of the record's own words and leaves them out of
 its length (engine.py, encode.py).
 
 Only what a description says the class does is kept: a clause sending some work to another class
 (``…は中分類16［1652］に分類される``, ``本分類に含まれない``), an aside excluding something (``（…を除く）``)
 and the bracketed codes are left out, so 楽団 does not take the words of private music lessons.
-The example phrases of the classification are not used (they are what a test of this reading asks).
+A catch-all class (``その他の…``, ``他に分類されない…``) covers what its group does that no other class
+of the group names, so its background also has the names of its groups (``その他の金属製品製造業``:
+金属製品製造業). The example phrases of the classification are not used (they are what a test of this
+reading asks).
 Pure: no Flask, no database; the descriptions are the product's reference data (reference.py).
 """
 from __future__ import annotations
@@ -36,20 +39,30 @@ def _key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _descriptions() -> dict[str, str]:
-    """Folded detail-class name (Japanese and English) -> the class's cleaned description."""
+    """Folded detail-class name (Japanese and English) -> the class's background. A name several classes
+    share (主として管理事務を行う本社等 under every group, "Tea") says no class, so it has none."""
     from .. import reference  # the product's one home for the classification's data
 
-    out: dict[str, str] = {}
+    codes: dict[str, set[str]] = {}
+    text: dict[str, str] = {}
     for ind in reference.industries().values():
         if ind.level != "detail":
             continue
-        text = own_description(ind.description)
-        if not text:
-            continue
+        own = own_description(ind.description)
+        if is_catch_all(ind.name_ja):  # what its groups do that no other class of them names
+            own = "\n".join([own, *(p.name_ja for p in reference.industry_path(ind.code)[1:-1])])
+        text[ind.code] = own.strip()
         for name in (ind.name_ja, ind.name_en):
             if name:
-                out.setdefault(_key(name), text)
-    return out
+                codes.setdefault(_key(name), set()).add(ind.code)
+    return {key: text[code] for key, (code, *more) in ((k, sorted(v)) for k, v in codes.items())
+            if not more and text[code]}
+
+
+def is_catch_all(name: str) -> bool:
+    """A class for the rest of its group: その他の金属製品製造業, 他に分類されない小売業 (not
+    発電機・電動機・その他の回転電気機械製造業, which names its things)."""
+    return name.startswith(("その他", "他に分類されない"))
 
 
 def own_description(description: str) -> str:

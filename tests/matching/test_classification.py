@@ -4,7 +4,7 @@ from __future__ import annotations
 from matchmaker import reference
 from matchmaker.matching import Engine, Query, Record, Settings
 from matchmaker.matching.analyze import analyse
-from matchmaker.matching.classification import background, own_description
+from matchmaker.matching.classification import background, is_catch_all, own_description
 
 # the agricultural detail classes, as the member-list import builds its records (name ja, text en)
 FARMING = ["0111", "0112", "0113", "0114", "0115", "0116"]
@@ -77,3 +77,13 @@ def test_a_class_added_to_a_running_index_is_read_with_its_background():
     engine.build(class_records(["0111", "0112"]))
     engine.upsert(class_records(["0113"])[0])
     assert engine.search(Query(text="キャベツ"), top=1)[0].id == "0113"
+
+
+def test_a_catch_all_class_has_its_groups_names_and_a_shared_name_has_no_background():
+    rest = reference.industry("3199")  # 他に分類されない輸送用機械器具製造業
+    got = background(rest.name_ja)
+    assert is_catch_all(rest.name_ja) and "輸送用機械器具製造業" in got.splitlines()
+    assert not is_catch_all("発電機・電動機・その他の回転電気機械製造業")
+    assert reference.industry("2911").name_ja.startswith("発電機")
+    # 84 classes (one under every group) are named 主として管理事務を行う本社等; "Tea" is two classes
+    assert background(reference.industry("0100").name_ja) == "" and background("Tea") == ""
