@@ -4,17 +4,17 @@ A record named exactly as a detail class of the Japan Standard Industrial Classi
 classes the member-list import suggests codes from, or a profile whose name is its class:
 ``水産練製品製造業``, ``Fish paste products``) is read with the classification's description of
 that class as its *background*: ``主としてかまぼこ、焼ちくわ、揚げかまぼこなどの水産練製品…を製造する
-事業所をいう`` gives the class the words a firm uses about its trade that the short name leaves out. The engine counts
-background words at ``Settings.background_weight`` of the record's own words and leaves them out of
-its length (engine.py, encode.py).
+事業所をいう`` gives the class the words a firm uses about its trade that the short name leaves out.
+The engine counts background words at ``Settings.background_weight`` of the record's own words and
+leaves them out of its length (engine.py, encode.py).
 
 Only what a description says the class does is kept: a clause sending some work to another class
 (``…は中分類16［1652］に分類される``, ``本分類に含まれない``), an aside excluding something (``（…を除く）``)
 and the bracketed codes are left out, so 楽団 does not take the words of private music lessons.
 A catch-all class (``その他の…``, ``他に分類されない…``) covers what its group does that no other class
-of the group names, so its background also has the names of its groups (``その他の金属製品製造業``:
-金属製品製造業). The example phrases of the classification are not used (they are what a test of this
-reading asks).
+of the group names, so its background also has the names of its groups
+(``他に分類されない輸送用機械器具製造業``: 輸送用機械器具製造業). A name several classes share has none.
+The example phrases of the classification are not used (they are what a test of this reading asks).
 Pure: no Flask, no database; the descriptions are the product's reference data (reference.py).
 """
 from __future__ import annotations
