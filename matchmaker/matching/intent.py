@@ -97,10 +97,11 @@ def reading(segment: str, role: str) -> float:
 
 
 # A concept followed directly by another noun is that noun's context (めっき液, 熱処理炉, 熱処理後),
-# unless the noun only names the work itself or what it makes (めっき加工, 溶接ライン, プレス部品).
+# unless the noun only names the work itself or what it makes (めっき加工, 溶接ライン, プレス部品), or
+# the making of the thing before it (ポンプ製造, 家具製作: the firm makes pumps, furniture).
 WORK_HEADS_JA = frozenset(
     """加工 処理 作業 業 業務 業者 屋 工場 工房 工程 ライン 全般 一式 一貫 技術 専門 受託 請負 事業 部門 職人 品
-    部品 製品 物 品物 サービス 仕上げ 仕上 対応 センター 試作 量産 施工 工事""".split()
+    部品 製品 物 品物 サービス 仕上げ 仕上 対応 センター 試作 量産 施工 工事 製造 製作 生産""".split()
 )
 
 

@@ -129,6 +129,7 @@ def test_industry_words_are_placed_by_the_engine_when_it_rates_a_detail_entry_st
     assert suggest_industry("空箱問屋") == "5361"  # 空瓶・空缶等空容器卸売業: its description names 空箱
     # words only the classification's description of a class uses (野菜作農業: 「はくさい、キャベツ、ねぎ等」)
     assert suggest_industry("キャベツ") == "0113"
+    assert suggest_industry("かまぼこ製造") == "0923"  # 水産練製品製造業: 「主としてかまぼこ、焼ちくわ…を製造する」
     # a division the words name stays (モップ is no word of the classification: no guess inside it)
     assert suggest_industry("モップ製造業") == "E"
 

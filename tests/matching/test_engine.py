@@ -354,3 +354,22 @@ def test_the_kind_of_plant_a_contractor_works_in_is_not_its_work():
     assert food[0] == "F" and ("H" not in food or food.index("H") > food.index("F")), food
     # the equipment work itself is what the contractor is found for
     assert e.search(Query(text="排水処理設備の更新"))[0].id == "C"
+
+
+def test_a_thing_followed_by_making_is_what_the_firm_makes():
+    """「小型ポンプ製造」 makes pumps (製造, 製作, 生産 name the work on the thing before them, as 加工 does);
+    「ポンプ用パッキン」 only names pumps as what its own product is for."""
+    from matchmaker.matching import default_vocabulary
+    from matchmaker.matching.analyze import analyse
+    from matchmaker.matching.intent import DOES, MENTIONS
+
+    vocab = default_vocabulary()
+    for text, concept in (("小型ポンプ製造", "product.pump"), ("かまぼこ製造", "product.food.seafood"),
+                          ("家具製作", "product.furniture")):
+        assert analyse(text, vocab, role="supply").evidence[concept] == DOES, text
+    assert analyse("ポンプ用パッキン", vocab, role="supply").evidence["product.pump"] == MENTIONS
+    e = Engine()
+    e.build([Record("M", name="湘南ポンプ", text="小型ポンプ製造。"),
+             Record("S", name="藤沢パッキン", text="ポンプ用パッキン、ガスケット。")])
+    hits = e.search(Query(text="ポンプ"))
+    assert [h.id for h in hits][:1] == ["M"] and hits[0].strength == "strong", [(h.id, h.strength) for h in hits]
